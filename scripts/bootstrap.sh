@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Idempotent set-up: system tools (when root and missing), .venv, the package with its extras.
+# A second run with nothing changed does nothing but check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PKGS=(iverilog verilator yosys opensta bubblewrap docker.io debootstrap g++ ninja-build)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: not root; please install: ${missing[*]} (chipsmith doctor says what each enables)" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+stamp_src=$(cat pyproject.toml scripts/bootstrap.sh | sha256sum | cut -c1-16)
+if [ ! -x .venv/bin/python ]; then
+  echo "bootstrap: creating .venv"
+  "$PY" -m venv .venv
+fi
+if [ "$(cat .venv/.chipsmith-stamp 2>/dev/null)" != "$stamp_src" ]; then
+  echo "bootstrap: installing chipsmith[all,dev] into .venv (first time: a few minutes)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  # The CPU build of torch lies on this kind of machine's disk; an unpinned torch would pull a CUDA build.
+  .venv/bin/python -m pip install -q "torch==2.13.0" || .venv/bin/python -m pip install -q "torch<=2.14.1"
+  .venv/bin/python -m pip install -q -e ".[all,dev]"
+  echo "$stamp_src" > .venv/.chipsmith-stamp
+fi

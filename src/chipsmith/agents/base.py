@@ -1,0 +1,28 @@
+"""The Agent protocol: an agent turns a task's public view into a candidate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from chipsmith.benchmarks.task import Candidate, PublicView
+
+
+class RunContext(BaseModel):
+    """Per-solve context: which sample this is, the model, a scratch dir."""
+
+    sample: int = 0
+    seed: int = 0
+    model: str | None = None
+    workdir: Path | None = None
+    backend: str | None = None
+    """Kernel tasks: the backend the candidate should target."""
+
+
+@runtime_checkable
+class Agent(Protocol):
+    name: str
+
+    def solve(self, task: PublicView, ctx: RunContext) -> Candidate: ...

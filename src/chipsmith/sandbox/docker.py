@@ -1,0 +1,1 @@
+"""DockerSandbox: placeholder module until the Docker backend lands (issue 3)."""
