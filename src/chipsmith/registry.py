@@ -74,7 +74,14 @@ class Registry(Generic[T]):
         if not self._builtins_loaded:
             self._builtins_loaded = True
             for mod in self._builtins:
-                importlib.import_module(mod)
+                try:
+                    importlib.import_module(mod)
+                except ModuleNotFoundError as exc:
+                    # Only a built-in module that is absent is tolerated (an optional part not
+                    # installed); an import error inside it propagates. A unit test checks that
+                    # every listed module exists in a full install.
+                    if exc.name != mod:
+                        raise
 
     def get(self, name: str) -> T:
         """The entry called ``name``; loads plugins on a miss; a clear error if still unknown."""
@@ -112,6 +119,8 @@ TOOLS: Registry = Registry(
     ),
 )
 AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls",))
-KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels",))
-SUITES: Registry = Registry("suite", ("chipsmith.benchmarks.suites_registry",))
+KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))
+SUITES: Registry = Registry("suite", ("chipsmith.benchmarks.rtl_suites", "chipsmith.benchmarks.kernel_suites"))
+# Evaluators by task kind ("rtl", "kernel"): evaluate(task, candidate, sandbox) -> EvalResult.
+EVALUATORS: Registry = Registry("evaluator", ("chipsmith.benchmarks.rtl_eval", "chipsmith.benchmarks.kernel_eval"))
 EXECUTORS: Registry = Registry("executor", ("chipsmith.benchmarks.executors",))

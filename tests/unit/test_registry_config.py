@@ -45,3 +45,15 @@ def test_settings_layers(tmp_path, monkeypatch):
     s = load_settings()
     assert (s.sandbox, s.jobs) == ("envbox", 3)
     assert load_settings(sandbox="flagbox", jobs=None).sandbox == "flagbox"
+
+
+def test_every_builtin_module_exists():
+    import importlib.util
+
+    from chipsmith import registry
+
+    regs = [v for v in vars(registry).values() if isinstance(v, Registry)]
+    assert len(regs) >= 7
+    for reg in regs:
+        for mod in reg._builtins:
+            assert importlib.util.find_spec(mod) is not None, f"{reg.kind}: {mod} missing"

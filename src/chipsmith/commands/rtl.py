@@ -1,4 +1,4 @@
-"""CLI commands: rtl (filled in by its issue). Import only typer/rich here; heavy modules inside commands."""
+"""CLI commands: lint, sim (filled in by its issue). Import only typer/rich here; heavy modules inside commands."""
 
 from __future__ import annotations
 

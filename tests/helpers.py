@@ -1,0 +1,29 @@
+"""Shared test helpers: a missing tool skips locally with a reason and fails in CI (CI=true)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_tool(*names: str) -> None:
+    """Skip (locally) or fail (in CI) when an external binary is missing."""
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        msg = f"missing tool(s): {', '.join(missing)}"
+        if IN_CI:
+            pytest.fail(msg + " (CI requires every tool)")
+        pytest.skip(msg)
+
+
+def require_module(name: str) -> None:
+    """Skip (locally) or fail (in CI) when an optional Python module is missing."""
+    if importlib.util.find_spec(name) is None:
+        if IN_CI:
+            pytest.fail(f"missing python module {name} (CI requires every extra)")
+        pytest.skip(f"missing python module {name}")
