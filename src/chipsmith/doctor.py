@@ -42,7 +42,9 @@ MODULES: list[tuple[str, str]] = [
 
 
 def _first_line(text: str) -> str:
-    return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    # nvcc's first line is a banner; its version sits on the "release" line.
+    return next((ln for ln in lines if "release" in ln), lines[0] if lines else "")
 
 
 def check_binary(name: str, cmd: list[str], disables: str) -> ToolStatus:
