@@ -10,7 +10,16 @@ import pytest
 
 pytestmark = pytest.mark.unit
 
-HEAVY = ("torch", "triton", "chromadb", "langchain", "langchain_core", "ray", "docker", "sentence_transformers")
+HEAVY = (
+    "torch",
+    "triton",
+    "chromadb",
+    "langchain",
+    "langchain_core",
+    "ray",
+    "docker",
+    "sentence_transformers",
+)
 
 
 def test_cli_import_pulls_in_no_heavy_module():

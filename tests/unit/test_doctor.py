@@ -34,5 +34,17 @@ def test_doctor_json_lists_every_tool():
     result = CliRunner().invoke(app, ["doctor", "--json"])
     assert result.exit_code == 0
     names = {row["name"] for row in json.loads(result.output)}
-    expected = {"iverilog", "vvp", "verilator", "yosys", "sta", "bwrap", "nvcc", "docker", "torch", "triton", "gpu"}
+    expected = {
+        "iverilog",
+        "vvp",
+        "verilator",
+        "yosys",
+        "sta",
+        "bwrap",
+        "nvcc",
+        "docker",
+        "torch",
+        "triton",
+        "gpu",
+    }
     assert expected <= names

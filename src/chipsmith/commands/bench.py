@@ -1,9 +1,182 @@
-"""CLI commands: bench (filled in by its issue). Import only typer/rich here; heavy modules inside commands."""
+"""CLI commands: `chipsmith bench list|run|score|report` (+ `mutate` when that module exists).
+
+Only typer/rich are imported here; the runner and its tools load inside the commands.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from chipsmith.commands._common import fail, print_json
+
+bench_app = typer.Typer(
+    help="Benchmarks: list suites, run agents, score samples, write reports.", no_args_is_help=True
+)
+
+SUITE_HELP = "Suite name, or NAME:PATH for adapter suites (verilog-eval:DIR, rtllm:DIR, chipsmith-rtl:DIR)."
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add the `bench` group (and the mutate command of the RTL-suite area, when present)."""
+    if importlib.util.find_spec("chipsmith.commands.mutate") is not None:
+        mutate = importlib.import_module("chipsmith.commands.mutate")
+        if hasattr(mutate, "register_bench"):
+            mutate.register_bench(bench_app)
+    app.add_typer(bench_app, name="bench")
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from chipsmith.benchmarks.adapters._common import SuiteError
+    from chipsmith.benchmarks.controls import ControlError
+    from chipsmith.benchmarks.runner import RunnerError
+
+    return (SuiteError, RunnerError, ControlError)
+
+
+@bench_app.command("list")
+def list_cmd(
+    suite: str | None = typer.Option(None, "--suite", help=SUITE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List suites, or the tasks of one suite with category and difficulty."""
+    from chipsmith.benchmarks.suites_api import load_suite
+    from chipsmith.registry import SUITES
+
+    if suite is None:
+        rows = [
+            {"suite": n, "doc": (SUITES.get(n).__doc__ or "").strip().splitlines()[0]} for n in SUITES.names()
+        ]
+        return print_json(rows) if json_out else _table(["suite", "doc"], rows)
+    try:
+        tasks = load_suite(suite)
+    except _user_errors() as exc:
+        fail(str(exc))
+    rows = [{"task": t.id, "kind": t.kind, "category": t.category, "difficulty": t.difficulty} for t in tasks]
+    return print_json(rows) if json_out else _table(["task", "kind", "category", "difficulty"], rows)
+
+
+def _table(cols: list[str], rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*cols)
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in cols))
+    Console().print(table)
+
+
+@bench_app.command("run")
+def run_cmd(
+    suite: str = typer.Option(..., "--suite", help=SUITE_HELP),
+    agent: str = typer.Option(..., "--agent", help="Agent name (reference, null, or an LLM agent)."),
+    model: str | None = typer.Option(None, "--model", help="Model spec for LLM agents."),
+    samples: int = typer.Option(1, "--samples", min=1, help="Samples per task."),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Parallel jobs (default: settings.jobs)."),
+    run_id: str | None = typer.Option(None, "--run-id", help="Run id; an existing one is resumed."),
+    executor: str | None = typer.Option(None, "--executor", help="local (process pool) or ray."),
+    ray_address: str | None = typer.Option(None, "--ray-address", help="Existing Ray cluster address."),
+    sandbox: str | None = typer.Option(None, "--sandbox", help="Sandbox for tools: local or docker."),
+    backend: str | None = typer.Option(None, "--backend", help="Kernel backend for kernel tasks."),
+    tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids, comma-separated."),
+    no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
+    json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
+    from chipsmith.benchmarks.runner import RunConfig
+    from chipsmith.config import load_settings
+
+    settings = load_settings(
+        jobs=jobs, executor=executor, ray_address=ray_address, sandbox=sandbox, model=model
+    )
+    cfg = RunConfig(
+        suite=suite, agent=agent, model=model, samples=samples, jobs=settings.jobs, run_id=run_id,
+        executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox, backend=backend,
+        tasks=tasks, home=settings.home, ppa=not no_ppa,
+    )  # fmt: skip
+    _execute(cfg, json_out)
+
+
+@bench_app.command("score")
+def score_cmd(
+    suite: str = typer.Option(..., "--suite", help=SUITE_HELP),
+    samples_dir: Path = typer.Option(
+        ..., "--samples", help="DIR/<task>/sample_<k>.v, DIR/<task>.v or DIR/<task>_sampleNN.sv."
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Parallel jobs."),
+    run_id: str | None = typer.Option(None, "--run-id", help="Run id; an existing one is resumed."),
+    tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids."),
+    no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
+    json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Score candidate files produced elsewhere against a suite."""
+    from chipsmith.benchmarks.runner import RunConfig
+    from chipsmith.benchmarks.samples_dir import discover
+    from chipsmith.benchmarks.suites_api import load_suite, select_tasks
+    from chipsmith.config import load_settings
+
+    if not samples_dir.is_dir():
+        fail(f"{samples_dir} is not a directory")
+    try:
+        found = {t.id: len(discover(samples_dir, t.id)) for t in select_tasks(load_suite(suite), tasks)}
+    except _user_errors() as exc:
+        fail(str(exc))
+    counts = {k: n for k, n in found.items() if n}
+    if not counts:
+        fail(
+            f"no sample files for any task of {suite} under {samples_dir} (see `chipsmith bench score --help`)"
+        )
+    if len(counts) < len(found):
+        typer.echo(
+            f"{len(found) - len(counts)} of {len(found)} tasks have no samples and are not scored", err=True
+        )
+    settings = load_settings(jobs=jobs)
+    cfg = RunConfig(
+        suite=suite, agent="samples-dir", samples=max(counts.values()), jobs=settings.jobs, run_id=run_id,
+        executor=settings.executor, tasks=tasks, home=settings.home, ppa=not no_ppa,
+        agent_options={"root": str(samples_dir.resolve())}, samples_per_task=counts,
+    )  # fmt: skip
+    _execute(cfg, json_out)
+
+
+def _execute(cfg: Any, json_out: bool) -> None:
+    """Run with a progress bar (ETA, running pass rate); print the summary."""
+    from chipsmith.benchmarks.runner import run_benchmark
+    from chipsmith.commands._bench_progress import RunProgress
+
+    with RunProgress(enabled=not json_out) as prog:
+        try:
+            summary = run_benchmark(cfg, progress=prog.update, on_start=prog.start)
+        except _user_errors() as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted; rerun with the same --run-id to resume", code=130)
+    if json_out:
+        print_json(summary)
+    else:
+        prog.print_summary(summary, cfg.home)
+
+
+@bench_app.command("report")
+def report_cmd(
+    runs: list[str] = typer.Argument(..., help="Run ids (under <home>/runs) or run directories."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Output directory (default: <home>/reports/<first run>)."
+    ),
+) -> None:
+    """Write report.md and one self-contained report.html comparing the runs."""
+    from chipsmith.benchmarks.report import write_report
+    from chipsmith.benchmarks.runner import load_run
+    from chipsmith.config import load_settings
+
+    home = load_settings().home
+    try:
+        loaded = [load_run(home, r) for r in runs]
+    except _user_errors() as exc:
+        fail(str(exc))
+    md, html = write_report(loaded, out or home / "reports" / loaded[0][0])
+    typer.echo(f"report: {md}\nreport: {html}")

@@ -1,79 +1,66 @@
-"""LocalSandbox: a subprocess in a fresh work dir, with rlimits, a scrubbed environment and,
-when bubblewrap is installed, no network and a read-only view of the host outside the work dir."""
+"""LocalSandbox: a subprocess in a fresh work dir, with rlimits, a pids cgroup, a scrubbed environment and,
+when bubblewrap is installed, no network, no capabilities and a read-only view of the host.
+
+Containment, in layers: every run gets its own directory (``work`` for the files, ``tmp`` as TMPDIR);
+the child is its own process group and, when we may create one, a pids cgroup (caps a fork bomb even
+as root, and finds every process the run spawned); bubblewrap adds a pid namespace that dies with us,
+a private network namespace and a read-only root with only the two run directories writable.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import resource
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import IO
 
 from chipsmith.registry import SANDBOXES
-from chipsmith.sandbox.base import TRUNCATION_MARKER, ExecResult, Limits
+from chipsmith.sandbox._cgroup import PidsCgroup
+from chipsmith.sandbox._local_limits import make_preexec, nproc_base, rlimit_values
+from chipsmith.sandbox._output import CappedReader
+from chipsmith.sandbox.base import ExecResult, Limits
 from chipsmith.sandbox.files import collect_files, write_files
 
 # Variables generated code may see; everything else (API keys, tokens, cloud credentials) is dropped.
 SAFE_ENV = ("PATH", "LANG", "LC_ALL", "TERM", "TZ", "PYTHONHASHSEED", "OMP_NUM_THREADS")
 
 
-def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def scrubbed_env(tmpdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Pure given os.environ: only SAFE_ENV survives; HOME and TMPDIR point at the run's scratch dir."""
     env = {k: os.environ[k] for k in SAFE_ENV if k in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
-    env["HOME"] = env["TMPDIR"] = "/tmp"
+    env["HOME"] = env["TMPDIR"] = tmpdir
     env.update(extra or {})
     return env
 
 
-def bwrap_prefix(workdir: Path, network: bool) -> list[str]:
-    """Pure: the bubblewrap argument list that confines a command to ``workdir``."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    args += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    args += ["--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session"]
-    if not network:
-        args.append("--unshare-net")
+def bwrap_prefix(workdir: Path, scratch: Path, network: bool) -> list[str]:
+    """Pure: bubblewrap arguments confining a command to ``workdir`` (+ ``scratch`` seen as /tmp)."""
+    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    args += ["--bind", str(scratch), "/tmp", "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+    # --unshare-all: user, pid, net, ipc, uts, cgroup namespaces. --cap-drop ALL matters when we are root:
+    # otherwise the child keeps CAP_SYS_ADMIN and could remount the read-only root read-write.
+    args += ["--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
+    if network:
+        args.append("--share-net")
     return args + ["--"]
 
 
-def _rlimits(limits: Limits):  # type: ignore[no-untyped-def]
-    def apply() -> None:
-        def setl(which: int, value: int | None) -> None:
-            if value is not None:
-                resource.setrlimit(which, (value, value))
+def _force_rmtree(path: Path) -> None:
+    """Remove a run's directory even when the command left read-only files or directories."""
 
-        setl(resource.RLIMIT_CPU, limits.cpu_s)
-        setl(resource.RLIMIT_AS, limits.memory_mb * 2**20 if limits.memory_mb else None)
-        setl(resource.RLIMIT_FSIZE, limits.file_mb * 2**20 if limits.file_mb else None)
-        setl(resource.RLIMIT_NPROC, limits.procs)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    def onerror(func, p, _exc):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(p), stat.S_IRWXU)
+            os.chmod(p, stat.S_IRWXU)
+            func(p)
 
-    return apply
-
-
-class _CappedReader(threading.Thread):
-    """Drains a pipe, keeping at most ``limit`` bytes, so unbounded output costs no memory."""
-
-    def __init__(self, pipe: IO[bytes], limit: int) -> None:
-        super().__init__(daemon=True)
-        self.pipe, self.limit = pipe, limit
-        self.buf = bytearray()
-        self.dropped = 0
-
-    def run(self) -> None:
-        while chunk := self.pipe.read1(65536):  # type: ignore[attr-defined]
-            room = self.limit - len(self.buf)
-            if room > 0:
-                self.buf += chunk[:room]
-            self.dropped += max(0, len(chunk) - max(room, 0))
-
-    def text(self) -> str:
-        out = self.buf.decode("utf-8", errors="replace")
-        return out + (TRUNCATION_MARKER.format(limit=self.limit) if self.dropped else "")
+    shutil.rmtree(path, onerror=onerror)
 
 
 @SANDBOXES.register("local")
@@ -82,9 +69,27 @@ class LocalSandbox:
 
     name = "local"
 
-    def __init__(self, use_bwrap: bool | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, use_bwrap: bool | None = None, env: dict[str, str] | None = None, use_cgroup: bool = True
+    ) -> None:
         self.use_bwrap = shutil.which("bwrap") is not None if use_bwrap is None else use_bwrap
+        self.use_cgroup = use_cgroup
         self.extra_env = env or {}
+
+    def containment(self) -> dict[str, bool]:
+        """What this host lets us enforce (tests and `chipsmith sandbox status` read it)."""
+        probe = PidsCgroup.create(1) if self.use_cgroup else None
+        if probe is not None:
+            probe.remove()
+        root = os.geteuid() == 0
+        return {
+            "bwrap": self.use_bwrap,
+            "pids_cgroup": probe is not None,
+            # RLIMIT_NPROC binds only non-root users; as root only the cgroup caps a fork bomb.
+            "fork_bomb_contained": probe is not None or not root,
+            "network_isolated": self.use_bwrap,
+            "read_only_host": self.use_bwrap,
+        }
 
     def run(
         self,
@@ -96,30 +101,57 @@ class LocalSandbox:
         want: list[str] | tuple[str, ...] = (),
     ) -> ExecResult:
         limits = limits or Limits()
-        with tempfile.TemporaryDirectory(prefix="chipsmith-") as tmp:
-            work = Path(tmp).resolve()
+        base = Path(tempfile.mkdtemp(prefix="chipsmith-")).resolve()
+        try:
+            work, scratch = base / "work", base / "tmp"
+            work.mkdir()
+            scratch.mkdir()
             write_files(work, files)
-            full = (bwrap_prefix(work, limits.network) if self.use_bwrap else []) + list(cmd)
-            result = self._execute(full, work, timeout_s, limits)
+            full = list(cmd)
+            if self.use_bwrap:
+                full = bwrap_prefix(work, scratch, limits.network) + full
+            env = scrubbed_env("/tmp" if self.use_bwrap else str(scratch), self.extra_env)
+            result = self._execute(full, work, env, timeout_s, limits)
             result.files, result.refused = collect_files(work, want)
             return result
+        finally:
+            _force_rmtree(base)
 
-    def _execute(self, cmd: list[str], work: Path, timeout_s: float, limits: Limits) -> ExecResult:
+    def _execute(
+        self, cmd: list[str], work: Path, env: dict[str, str], timeout_s: float, limits: Limits
+    ) -> ExecResult:
+        cgroup = PidsCgroup.create(limits.procs) if self.use_cgroup else None
+        try:
+            return self._spawn_and_wait(cmd, work, env, timeout_s, limits, cgroup)
+        finally:
+            if cgroup is not None:
+                cgroup.remove()
+
+    def _spawn_and_wait(
+        self,
+        cmd: list[str],
+        work: Path,
+        env: dict[str, str],
+        timeout_s: float,
+        limits: Limits,
+        cgroup: PidsCgroup | None,
+    ) -> ExecResult:
+        preexec = make_preexec(rlimit_values(limits, nproc_base()), cgroup.preexec if cgroup else None)
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
                 cmd,
                 cwd=work,
-                env=scrubbed_env(self.extra_env),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                preexec_fn=_rlimits(limits),
+                preexec_fn=preexec,
             )
         except (FileNotFoundError, PermissionError) as exc:
             return ExecResult(exit_code=127, stdout="", stderr=f"cannot run {cmd[0]}: {exc}")
-        readers = [_CappedReader(p, limits.output_bytes) for p in (proc.stdout, proc.stderr)]  # type: ignore[arg-type]
+        readers = [CappedReader(p, limits.output_bytes) for p in (proc.stdout, proc.stderr)]  # type: ignore[arg-type]
         for r in readers:
             r.start()
         timed_out = False
@@ -128,15 +160,18 @@ class LocalSandbox:
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
+            # Also on KeyboardInterrupt: the whole group, then every cgroup member (setsid escapees).
             _kill_group(proc)
+            if cgroup is not None:
+                cgroup.kill_all()
         for r in readers:
             r.join(timeout=5)
         return ExecResult(
             exit_code=proc.returncode if proc.returncode is not None else -9,
-            stdout=readers[0].text(),
-            stderr=readers[1].text(),
+            stdout=readers[0].cap.text(),
+            stderr=readers[1].cap.text(),
             timed_out=timed_out,
-            truncated=any(r.dropped for r in readers),
+            truncated=any(r.cap.dropped for r in readers),
             wall_s=time.monotonic() - start,
         )
 
@@ -146,8 +181,6 @@ class LocalSandbox:
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """Kill the whole process group (bwrap's pid namespace dies with its init)."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     proc.wait()

@@ -21,9 +21,31 @@ class CompileError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    root = Path(os.environ.get("CHIPSMITH_KERNEL_CACHE", Path(tempfile.gettempdir()) / "chipsmith-kernels"))
+    """Shared build cache (``CHIPSMITH_KERNEL_CACHE``, default the user cache dir).
+
+    Sandboxed workers see it read-only: they load what the parent built and build anything else
+    into a private temporary directory."""
+    env = os.environ.get("CHIPSMITH_KERNEL_CACHE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    root = Path(platformdirs.user_cache_dir("chipsmith")) / "kernels"
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def _writable_dir() -> Path:
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if os.access(root, os.W_OK):
+            return root
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"chipsmith-kernels-{os.getuid()}"
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
 
 
 def build_command(src: Path, out: Path) -> list[str]:
@@ -37,10 +59,16 @@ def build_cpp(source: str) -> Path:
     lib = cache_dir() / f"k_{digest}.so"
     if lib.exists():
         return lib
-    src = cache_dir() / f"k_{digest}.cpp"
+    lib = _writable_dir() / f"k_{digest}.so"
+    if lib.exists():
+        return lib
+    src = lib.with_suffix(".cpp")
     src.write_text(source)
     tmp = lib.with_suffix(f".{os.getpid()}.tmp.so")
-    proc = subprocess.run(build_command(src, tmp), capture_output=True, text=True, timeout=120)
+    try:
+        proc = subprocess.run(build_command(src, tmp), capture_output=True, text=True, timeout=120)
+    except FileNotFoundError as exc:
+        raise CompileError("g++ not found: install a C++ compiler") from exc
     if proc.returncode != 0:
         raise CompileError(proc.stderr.strip() or "g++ failed")
     os.replace(tmp, lib)  # atomic: concurrent builders never see a half-written library

@@ -1,0 +1,1 @@
+"""Adapters that load published benchmark layouts where they lie (never copied into the repo)."""

@@ -1,0 +1,164 @@
+"""Run metrics from records: unbiased pass@k, failure classes, PPA ratios, kernel fast_p.
+
+Pure functions over ``RunRecord`` lists. Tasks whose reference fails (verdict ``unusable``) are
+counted apart and never scored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from chipsmith.benchmarks.results import RunRecord
+
+KS = (1, 5, 10)
+PPA_KEYS = ("area", "delay", "power")
+FAST_P = (0.0, 1.0, 2.0)
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased estimator 1 - C(n-c, k) / C(n, k) (Chen et al. 2021); needs n >= k."""
+    if k > n:
+        raise ValueError(f"pass@{k} needs at least {k} samples, got {n}")
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.comb(n - c, k) / math.comb(n, k)
+
+
+def geomean(values: Iterable[float]) -> float | None:
+    """Geometric mean of positive values; None when there are none."""
+    vals = [v for v in values if v is not None and v > 0]
+    if not vals:
+        return None
+    return math.exp(sum(math.log(v) for v in vals) / len(vals))
+
+
+class TaskStats(BaseModel):
+    """Samples and passes of one task."""
+
+    task: str
+    category: str
+    n: int
+    c: int
+
+
+class RunSummary(BaseModel):
+    """What `bench run --json` prints and the report shows per run."""
+
+    run_id: str = ""
+    agent: str = ""
+    model: str | None = None
+    suite: str = ""
+    records: int = 0
+    tasks: int = 0
+    usable_tasks: int = 0
+    unusable: dict[str, str] = Field(default_factory=dict)
+    """Unusable task -> why (the reference's own failure)."""
+    verdicts: dict[str, int] = Field(default_factory=dict)
+    failure_classes: dict[str, int] = Field(default_factory=dict)
+    pass_at_k: dict[str, float] = Field(default_factory=dict)
+    """"pass@1" -> mean over usable tasks with at least k samples."""
+    pass_at_1_by_category: dict[str, float] = Field(default_factory=dict)
+    ppa_geomean: dict[str, float | None] = Field(default_factory=dict)
+    """area/delay/power: geometric mean of candidate/reference over correct samples with PPA."""
+    ppa_samples: int = 0
+    tasks_beating_reference: int = 0
+    """Tasks with a correct sample that is no worse in area, delay and power and better in one."""
+    kernel: dict[str, float | None] = Field(default_factory=dict)
+    """fast_0/fast_1/fast_2 (share of kernel tasks correct and faster than p x baseline), speedup_geomean."""
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+def task_stats(records: list[RunRecord]) -> list[TaskStats]:
+    """Per usable task: samples and correct samples."""
+    by_task: dict[str, list[RunRecord]] = defaultdict(list)
+    for r in records:
+        if r.verdict != "unusable":
+            by_task[r.task].append(r)
+    return [
+        TaskStats(task=t, category=rs[0].category, n=len(rs), c=sum(r.verdict == "pass" for r in rs))
+        for t, rs in sorted(by_task.items())
+    ]
+
+
+def mean_pass_at_k(stats: list[TaskStats], k: int) -> float | None:
+    eligible = [s for s in stats if s.n >= k]
+    if not eligible:
+        return None
+    return sum(pass_at_k(s.n, s.c, k) for s in eligible) / len(eligible)
+
+
+def ppa_ratios(record: RunRecord) -> dict[str, float]:
+    """The candidate/reference ratios a correct RTL record carries (``<key>_ratio`` metrics)."""
+    out = {}
+    for key in PPA_KEYS:
+        val = record.metrics.get(f"{key}_ratio")
+        if isinstance(val, int | float) and val > 0:
+            out[key] = float(val)
+    return out
+
+
+def beats_reference(ratios: dict[str, float]) -> bool:
+    """Pareto-better: every known ratio <= 1 and at least one < 1 (a tiny tolerance for noise)."""
+    if not ratios:
+        return False
+    return all(v <= 1.0 + 1e-9 for v in ratios.values()) and any(v < 1.0 - 1e-9 for v in ratios.values())
+
+
+def kernel_metrics(records: list[RunRecord]) -> dict[str, float | None]:
+    """fast_p per kernel task (best sample) and the speedup geomean over correct samples."""
+    by_task: dict[str, list[RunRecord]] = defaultdict(list)
+    for r in records:
+        if r.kind == "kernel" and r.verdict != "unusable":
+            by_task[r.task].append(r)
+    if not by_task:
+        return {}
+    out: dict[str, float | None] = {}
+    for p in FAST_P:
+        hits = 0
+        for rs in by_task.values():
+            speeds = [r.metrics.get("speedup") for r in rs if r.verdict == "pass"]
+            hits += any(isinstance(s, int | float) and s > p for s in speeds)
+        out[f"fast_{p:g}"] = hits / len(by_task)
+    correct = [r.metrics.get("speedup") for rs in by_task.values() for r in rs if r.verdict == "pass"]
+    out["speedup_geomean"] = geomean(float(s) for s in correct if isinstance(s, int | float))
+    return out
+
+
+def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
+    """Everything the CLI and the report show about one run."""
+    stats = task_stats(records)
+    unusable = {r.task: r.message for r in records if r.verdict == "unusable"}
+    summary = RunSummary(
+        run_id=run_id or (records[0].run_id if records else ""),
+        agent=records[0].agent if records else "",
+        model=records[0].model if records else None,
+        suite=records[0].suite if records else "",
+        records=len(records),
+        tasks=len({r.task for r in records}),
+        usable_tasks=len(stats),
+        unusable=unusable,
+        verdicts=dict(Counter(r.verdict for r in records)),
+        failure_classes=dict(Counter(r.failure_class for r in records)),
+        tokens=sum(r.tokens for r in records),
+        cost_usd=round(sum(r.cost_usd for r in records), 6),
+    )
+    for k in KS:
+        val = mean_pass_at_k(stats, k)
+        if val is not None:
+            summary.pass_at_k[f"pass@{k}"] = round(val, 6)
+    for cat in sorted({s.category for s in stats}):
+        val = mean_pass_at_k([s for s in stats if s.category == cat], 1)
+        summary.pass_at_1_by_category[cat] = round(val or 0.0, 6)
+    correct = [ppa_ratios(r) for r in records if r.verdict == "pass" and r.kind == "rtl"]
+    correct = [c for c in correct if c]
+    summary.ppa_samples = len(correct)
+    summary.ppa_geomean = {k: geomean(c[k] for c in correct if k in c) for k in PPA_KEYS}
+    best = {r.task for r in records if r.verdict == "pass" and beats_reference(ppa_ratios(r))}
+    summary.tasks_beating_reference = len(best)
+    summary.kernel = kernel_metrics(records)
+    return summary

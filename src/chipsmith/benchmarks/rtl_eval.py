@@ -1,0 +1,152 @@
+"""The RTL evaluator: simulate a candidate against the hidden testbench; on a pass, PPA vs reference.
+
+``evaluate(task, candidate, sandbox=None) -> EvalResult``. Before any candidate is judged, the task's
+own reference is simulated the same way (cached by content hash under ``<home>/cache/bench``); a
+task whose reference fails on the local simulator is ``unusable``, with the simulator's message,
+and is never scored. The reference's synthesis result is cached the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from chipsmith.benchmarks._cache import JsonCache, content_key, files_key
+from chipsmith.benchmarks.rtl_checks import candidate_findings
+from chipsmith.benchmarks.task import Candidate, EvalResult, Task
+from chipsmith.registry import EVALUATORS
+
+PPA_FIELDS = {"area": "area_um2", "delay": "delay_ps", "power": "power_w"}
+CACHE_VERSION = 1
+
+
+def candidate_sources(files: dict[str, str]) -> dict[str, bytes]:
+    """Pure: candidate files under names that cannot replace a hidden file (``cand<i>.v``/``.sv``)."""
+    out = {}
+    for i, (name, src) in enumerate(sorted(files.items())):
+        ext = ".sv" if name.endswith(".sv") else ".v"
+        out[f"cand{i}{ext}"] = src.encode()
+    return out
+
+
+def sim_inputs(task: Task, design: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Pure: (sources to compile, data files) for simulating ``design`` against the hidden testbench."""
+    hidden = task.hidden
+    compile_with = hidden.settings.get("compile_with") or [hidden.testbench]
+    sources = {n: hidden.files[n] for n in compile_with if n}
+    data = {n: hidden.files[n] for n in hidden.settings.get("data_files", [])}
+    return {**sources, **design}, data
+
+
+def _simulate(task: Task, design: dict[str, bytes], sandbox: Any) -> Any:
+    from chipsmith.tools.simulate import simulate
+
+    sources, data = sim_inputs(task, design)
+    return simulate(
+        sources,
+        top=task.hidden.tb_top,
+        sandbox=sandbox,
+        timeout_s=float(task.hidden.settings.get("timeout_s", 30)),
+        data_files=data or None,
+    )
+
+
+def cache_root(cache_dir: Path | None) -> Path:
+    if cache_dir is not None:
+        return cache_dir
+    from chipsmith.config import load_settings
+
+    return load_settings().home / "cache" / "bench"
+
+
+def reference_design(task: Task) -> dict[str, bytes]:
+    ref = task.hidden.reference
+    if not ref or ref not in task.hidden.files:
+        return {}
+    return {ref: task.hidden.files[ref]}
+
+
+def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = None) -> dict[str, Any]:
+    """Simulate the task's reference once per content: {"ok", "failure_class", "message"}."""
+    hidden = task.hidden
+    key = content_key(CACHE_VERSION, "refcheck", files_key(hidden.files), hidden.tb_top, hidden.settings)
+    cache = JsonCache(cache_root(cache_dir) / "refcheck")
+    if (hit := cache.get(key)) is not None:
+        return hit
+    design = reference_design(task)
+    if not design:
+        result = {"ok": False, "failure_class": "unusable", "message": "task has no reference design"}
+    else:
+        sim = _simulate(task, design, sandbox)
+        result = {"ok": bool(sim.passed), "failure_class": sim.failure_class, "message": sim.message}
+    cache.put(key, result)
+    return result
+
+
+def _synth_ppa(design: dict[str, bytes], top: str | None, sandbox: Any) -> dict[str, Any]:
+    """Area, delay and power of one design, or {"error": one line}."""
+    from chipsmith.tools.hdl import decode_sources, find_modules
+    from chipsmith.tools.synthesize import SynthError, synthesize
+
+    modules = [m for src in decode_sources(design).values() for m in find_modules(src)]
+    try:
+        # A one-module design needs no top; naming it only matters when there are several.
+        res = synthesize(design, top=top if len(modules) > 1 else None, sandbox=sandbox)
+    except SynthError as exc:
+        return {"error": str(exc).splitlines()[0] if str(exc) else "synthesis failed"}
+    return {field: getattr(res, field, None) for field in PPA_FIELDS.values()}
+
+
+def reference_ppa(task: Task, sandbox: Any = None, cache_dir: Path | None = None) -> dict[str, Any]:
+    """The reference's PPA, synthesized once per content."""
+    design = reference_design(task)
+    key = content_key(CACHE_VERSION, "refppa", files_key(design), task.public.top)
+    cache = JsonCache(cache_root(cache_dir) / "refppa")
+    if (hit := cache.get(key)) is not None:
+        return hit
+    result = _synth_ppa(design, task.public.top, sandbox)
+    if "error" not in result:  # a failure may be the tool's, fixed tomorrow: don't remember it
+        cache.put(key, result)
+    return result
+
+
+def ppa_metrics(cand: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
+    """Pure: candidate PPA fields plus ``<key>_ratio`` = candidate / reference where both are > 0."""
+    if "error" in cand:
+        return {"ppa_error": cand["error"]}
+    out: dict[str, Any] = {f: cand.get(f) for f in PPA_FIELDS.values()}
+    for key, field in PPA_FIELDS.items():
+        c, r = cand.get(field), ref.get(field)
+        out[f"ref_{field}"] = r
+        if isinstance(c, int | float) and isinstance(r, int | float) and c > 0 and r > 0:
+            out[f"{key}_ratio"] = c / r
+    return out
+
+
+@EVALUATORS.register("rtl")
+def evaluate(
+    task: Task, candidate: Candidate, sandbox: Any = None, *, cache_dir: Path | None = None, ppa: bool = True
+) -> EvalResult:
+    """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA."""
+    ref = check_reference(task, sandbox, cache_dir)
+    if not ref["ok"]:
+        return EvalResult(
+            verdict="unusable", failure_class="unusable", message=f"reference fails: {ref['message']}"
+        )
+    if not any(src.strip() for src in candidate.files.values()):
+        return EvalResult(verdict="fail", failure_class="empty", message="the candidate has no source")
+    if findings := candidate_findings(candidate.files):
+        return EvalResult(verdict="fail", failure_class="cheat", message="; ".join(findings))
+    start = time.monotonic()
+    sim = _simulate(task, candidate_sources(candidate.files), sandbox)
+    metrics: dict[str, Any] = {"mismatches": sim.mismatches, "samples": sim.samples, "sim_wall_s": sim.wall_s}
+    if not sim.passed:
+        return EvalResult(
+            verdict="fail", failure_class=sim.failure_class, message=sim.message, metrics=metrics
+        )
+    if ppa:
+        cand_ppa = _synth_ppa(candidate_sources(candidate.files), task.public.top, sandbox)
+        metrics.update(ppa_metrics(cand_ppa, reference_ppa(task, sandbox, cache_dir)))
+    metrics["eval_wall_s"] = time.monotonic() - start
+    return EvalResult(verdict="pass", failure_class="pass", message=sim.message, metrics=metrics)

@@ -1,0 +1,217 @@
+"""The benchmark runner: expand (task, sample) jobs, skip what is recorded, run, append, summarize.
+
+Results go to ``<home>/runs/<run-id>/results.jsonl`` (one line per finished sample, see
+``results.py``) next to ``run.json`` (what the run is: suite, agent, model, tool versions). A rerun
+with the same run id resumes: recorded (task, sample) pairs are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from chipsmith.agents.base import RunContext
+from chipsmith.benchmarks.executors import ExecutorError
+from chipsmith.benchmarks.jobs import AgentSpec, EvalJob, EvalOutcome, SolveJob, SolveOutcome, WorkItem
+from chipsmith.benchmarks.metrics import RunSummary, summarize
+from chipsmith.benchmarks.results import ResultStore, RunRecord
+from chipsmith.benchmarks.suites_api import load_suite, select_tasks
+from chipsmith.benchmarks.task import Task
+
+
+class RunnerError(RuntimeError):
+    """A run that cannot start or continue; the message is one line for the user."""
+
+
+class RunConfig(BaseModel):
+    """One `chipsmith bench run`."""
+
+    suite: str
+    agent: str
+    model: str | None = None
+    samples: int = 1
+    jobs: int = 1
+    run_id: str | None = None
+    executor: str = "local"
+    ray_address: str | None = None
+    sandbox: str | None = None
+    backend: str | None = None
+    """Kernel tasks: the backend candidates target."""
+    tasks: str | None = None
+    """Glob(s) over task ids, comma-separated."""
+    home: Path = Path(".chipsmith")
+    ppa: bool = True
+    agent_options: dict[str, Any] = Field(default_factory=dict)
+    samples_per_task: dict[str, int] | None = None
+    """`bench score`: how many samples each task has (overrides ``samples``; tasks absent are skipped)."""
+
+
+# What must match for a rerun to resume a run rather than mix two different ones.
+IDENTITY = ("suite", "agent", "model", "tasks", "backend")
+
+
+def default_run_id(cfg: RunConfig) -> str:
+    suite = re.sub(r"[^A-Za-z0-9_.-]+", "_", cfg.suite.split(":")[0])
+    return f"{suite}-{cfg.agent}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def run_dir(home: Path, run_id: str) -> Path:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", run_id) or run_id in (".", ".."):
+        raise RunnerError(f"run id {run_id!r}: use letters, digits, '.', '_' and '-'")
+    return home / "runs" / run_id
+
+
+def tool_versions() -> dict[str, str]:
+    """First version line of each simulation/synthesis tool (once per run)."""
+    from chipsmith.doctor import BINARIES, check_binary
+
+    wanted = {"iverilog", "verilator", "yosys", "sta"}
+    out = {}
+    for name, cmd, disables in BINARIES:
+        if name in wanted:
+            status = check_binary(name, cmd, disables)
+            out[name] = status.version or "missing"
+    return out
+
+
+def _manifest(cfg: RunConfig, run_id: str, directory: Path) -> dict[str, Any]:
+    """Write run.json on first start; on resume, refuse a run that is not the same work."""
+    path = directory / "run.json"
+    mine = {k: getattr(cfg, k) for k in IDENTITY}
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())
+        except ValueError as exc:
+            raise RunnerError(f"{path} is not valid JSON; use another --run-id") from exc
+        diff = [k for k in IDENTITY if old.get(k) != mine[k]]
+        if diff:
+            raise RunnerError(f"run {run_id} was started with other {', '.join(diff)}; use another --run-id")
+        return dict(old)
+    manifest = {**mine, "run_id": run_id, "started": time.time(), "tool_versions": tool_versions()}
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, indent=2))
+    return manifest
+
+
+def _agent_spec(cfg: RunConfig, task: Task) -> AgentSpec:
+    """The agent's options; an oracle control gets this task's reference candidate, built here."""
+    from chipsmith.registry import AGENTS, UnknownNameError
+
+    try:
+        factory = AGENTS.get(cfg.agent)
+    except UnknownNameError as exc:
+        raise RunnerError(str(exc)) from exc
+    options = dict(cfg.agent_options)
+    if getattr(factory, "needs_oracle", False):
+        options["oracle"] = {task.id: factory.oracle(task).model_dump()}
+    return AgentSpec(name=cfg.agent, options=options)
+
+
+def plan(cfg: RunConfig, tasks: list[Task], done: set[tuple[str, int]]) -> list[WorkItem]:
+    """Work items for every (task, sample) not yet recorded."""
+    items = []
+    for task in tasks:
+        n = cfg.samples if cfg.samples_per_task is None else cfg.samples_per_task.get(task.id, 0)
+        todo = [s for s in range(n) if (task.id, s) not in done]
+        if not todo:
+            continue
+        spec = _agent_spec(cfg, task)
+        for s in todo:
+            ctx = RunContext(sample=s, seed=s, model=cfg.model, backend=cfg.backend)
+            solve = SolveJob(agent=spec, public=task.public, ctx=ctx)
+            ev = EvalJob(task=task, sandbox=cfg.sandbox, cache_dir=cfg.home / "cache" / "bench", ppa=cfg.ppa)
+            items.append(WorkItem(task_id=task.id, sample=s, solve=solve, eval=ev))
+    return items
+
+
+def make_record(
+    cfg: RunConfig,
+    run_id: str,
+    versions: dict[str, str],
+    task: Task,
+    item: WorkItem,
+    so: SolveOutcome,
+    eo: EvalOutcome,
+) -> RunRecord:
+    cand = so.candidate
+    return RunRecord(
+        run_id=run_id,
+        task=task.id,
+        suite=task.suite,
+        kind=task.kind,
+        category=task.category,
+        difficulty=task.difficulty,
+        agent=cfg.agent,
+        model=cfg.model,
+        sample=item.sample,
+        verdict=eo.result.verdict,
+        failure_class=eo.result.failure_class,
+        message=eo.result.message[:2000],
+        metrics=eo.result.metrics,
+        tokens=cand.tokens if cand else 0,
+        cost_usd=cand.cost_usd if cand else 0.0,
+        solve_s=round(so.solve_s, 4),
+        eval_s=round(eo.eval_s, 4),
+        finished_at=time.time(),
+        tool_versions=versions,
+    )
+
+
+Progress = Callable[[RunRecord, int, int], None]
+
+
+def run_benchmark(
+    cfg: RunConfig, progress: Progress | None = None, on_start: Callable[[int, int], None] | None = None
+) -> RunSummary:
+    """Run (or resume) ``cfg``; returns the summary of every record of the run."""
+    from chipsmith.registry import EXECUTORS, UnknownNameError
+
+    tasks = select_tasks(load_suite(cfg.suite), cfg.tasks)
+    if not tasks:
+        raise RunnerError(f"no task of {cfg.suite} matches {cfg.tasks!r}")
+    run_id = cfg.run_id or default_run_id(cfg)
+    directory = run_dir(cfg.home, run_id)
+    try:
+        executor = EXECUTORS.get(cfg.executor)(jobs=cfg.jobs, address=cfg.ray_address)
+    except UnknownNameError as exc:
+        raise RunnerError(str(exc)) from exc
+    manifest = _manifest(cfg, run_id, directory)
+    store = ResultStore(directory / "results.jsonl")
+    store.open_for_append()
+    items = plan(cfg, tasks, store.done_keys())
+    by_id = {t.id: t for t in tasks}
+    total, finished = len(items), 0
+    if on_start:
+        on_start(total, len(store.done_keys()))
+
+    def on_done(item: WorkItem, so: SolveOutcome, eo: EvalOutcome) -> None:
+        nonlocal finished
+        record = make_record(cfg, run_id, manifest["tool_versions"], by_id[item.task_id], item, so, eo)
+        store.append(record)
+        finished += 1
+        if progress:
+            progress(record, finished, total)
+
+    try:
+        executor.execute(items, on_done)
+    except ExecutorError as exc:
+        raise RunnerError(f"{exc}; rerun with --run-id {run_id} to resume") from exc
+    return summarize(store.read(), run_id)
+
+
+def load_run(home: Path, run: str) -> tuple[str, list[RunRecord]]:
+    """A run's records, by run id (under ``home/runs``) or by a path to its dir or results file."""
+    path = Path(run)
+    if path.is_dir():
+        path = path / "results.jsonl"
+    if not path.is_file():
+        path = run_dir(home, run) / "results.jsonl"
+    if not path.is_file():
+        raise RunnerError(f"no results for run {run!r} (looked for {path})")
+    return path.parent.name, ResultStore(path).read()

@@ -1,0 +1,32 @@
+import torch
+import torch.nn as nn
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def rmsnorm_kernel(x_ptr, w_ptr, out_ptr, cols, eps, BLOCK: tl.constexpr):
+    # one program holds a whole row (cols <= BLOCK) so statistics need a single read
+    row = tl.program_id(0).to(tl.int64)
+    offs = tl.arange(0, BLOCK)
+    mask = offs < cols
+    x = tl.load(x_ptr + row * cols + offs, mask=mask, other=0.0)
+    ms = tl.sum(x * x, axis=0) / cols
+    w = tl.load(w_ptr + offs, mask=mask, other=0.0)
+    y = x / tl.sqrt(ms + eps) * w
+    tl.store(out_ptr + row * cols + offs, y, mask=mask)
+
+
+class ModelNew(nn.Module):
+    def __init__(self, cols: int, eps: float = 1e-5):
+        super().__init__()
+        self.eps = float(eps)
+        self.weight = nn.Parameter(torch.randn(cols))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows, cols = x.shape
+        out = torch.empty_like(x)
+        rmsnorm_kernel[(rows,)](
+            x.contiguous(), self.weight.contiguous(), out, cols, self.eps, BLOCK=triton.next_power_of_2(cols)
+        )
+        return out

@@ -1,0 +1,23 @@
+import torch
+import torch.nn as nn
+
+ROWS = 256
+COLS = 1024
+
+
+class Model(nn.Module):
+    """Row log-softmax: out = x - max - log(sum(exp(x - max)))."""
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.log_softmax(x, dim=-1)
+
+
+def get_init_inputs() -> list:
+    return []
+
+
+def get_inputs() -> list[torch.Tensor]:
+    return [torch.randn(ROWS, COLS) * 2.0]

@@ -1,0 +1,12 @@
+module vr_stage(input clk, input rst, input in_valid, output in_ready, input [7:0] in_data,
+                output reg out_valid, input out_ready, output reg [7:0] out_data);
+  assign in_ready = ~out_valid | out_ready;
+  always @(posedge clk) begin
+    if (rst) begin
+      out_valid <= 1'b0; out_data <= 8'd0;
+    end else if (in_ready) begin
+      out_valid <= in_valid;
+      if (in_valid) out_data <= in_data;
+    end
+  end
+endmodule

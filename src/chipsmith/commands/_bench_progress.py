@@ -1,0 +1,64 @@
+"""Rich progress for `bench run`: a bar with ETA and the running pass rate, and the final summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+
+class RunProgress:
+    """Context manager the runner reports to; silent when disabled (``--json``)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.console = Console(stderr=True)
+        self.enabled = enabled
+        self.passed = self.seen = 0
+        self.bar = Progress(
+            TextColumn("[bold]bench"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("pass {task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=self.console,
+            disable=not enabled,
+        )
+        self.task_id: Any = None
+
+    def __enter__(self) -> RunProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.bar.stop()
+
+    def start(self, total: int, already: int) -> None:
+        if already and self.enabled:
+            self.console.print(f"resuming: {already} samples already recorded, {total} to go")
+        self.task_id = self.bar.add_task("run", total=total, rate="-")
+
+    def update(self, record: Any, finished: int, total: int) -> None:
+        self.seen += 1
+        self.passed += record.verdict == "pass"
+        rate = f"{self.passed / self.seen:.0%}"
+        self.bar.update(self.task_id, completed=finished, rate=rate)
+
+    def print_summary(self, summary: Any, home: Path) -> None:
+        out = Console()
+        ks = ", ".join(f"{k} {v:.3f}" for k, v in summary.pass_at_k.items()) or "no usable task"
+        out.print(
+            f"run {summary.run_id}: {summary.records} samples, {summary.usable_tasks} usable tasks; {ks}"
+        )
+        for task, why in sorted(summary.unusable.items()):
+            out.print(f"  unusable {task}: {why}")
+        area = summary.ppa_geomean.get("area")
+        if area is not None:
+            out.print(
+                f"  PPA geomean vs reference: area {area:.3f}, delay {summary.ppa_geomean.get('delay') or 0:.3f}"
+            )
+        out.print(f"  results: {home / 'runs' / summary.run_id / 'results.jsonl'}")

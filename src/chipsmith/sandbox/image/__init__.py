@@ -1,0 +1,1 @@
+"""The sandbox image recipe: package list, Dockerfile, recipe hash, and the offline builder."""

@@ -1,0 +1,74 @@
+"""Pieces both worker roles share: the job file, loading task modules, writing outputs.
+
+Runs inside the sandboxed worker processes only (imports torch and numpy).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import torch
+
+OUT_NPZ = "result.npz"
+OUT_META = "result.json"
+
+
+def read_job(path: str) -> dict[str, Any]:
+    return json.loads(Path(path).read_text())  # type: ignore[no-any-return]
+
+
+def load_module(path: str, name: str, overrides: dict[str, Any] | None = None) -> ModuleType:
+    """Execute a task or candidate file as a fresh module; ``overrides`` replace its size constants.
+
+    The module is not put in ``sys.modules`` under a guessable name, so a candidate cannot look up
+    the reference through it. Overriding after execution works because ``get_inputs`` and the
+    Model read module globals when called.
+    """
+    mod = ModuleType(name)
+    mod.__file__ = str(Path(path).resolve())
+    src = Path(path).read_text()
+    exec(compile(src, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - the point of a worker
+    if overrides:
+        mod.__dict__.update(overrides)
+    return mod
+
+
+def as_list(out: Any) -> list[Any]:
+    """A forward's result as a list of outputs (a tensor, or a tuple/list of them)."""
+    if isinstance(out, list | tuple):
+        return list(out)
+    return [out]
+
+
+def to_numpy(t: torch.Tensor) -> np.ndarray:
+    """CPU numpy copy; bf16 (which numpy lacks) widens to fp32, losslessly."""
+    c = t.detach().to("cpu")
+    if c.dtype == torch.bfloat16:
+        c = c.float()
+    return c.contiguous().numpy().copy()
+
+
+def set_threads() -> None:
+    """Use every core the machine has, for candidate and baseline alike."""
+    import os
+
+    n = os.cpu_count() or 1
+    torch.set_num_threads(n)
+
+
+def emit(arrays: dict[str, np.ndarray], meta: dict[str, Any], out_dir: str = ".") -> None:
+    """Write the outputs (no pickles) and the JSON metadata the parent reads."""
+    np.savez(Path(out_dir) / OUT_NPZ, **arrays)
+    Path(out_dir, OUT_META).write_text(json.dumps(meta))
+
+
+def fatal(meta: dict[str, Any], kind: str, message: str) -> None:
+    """Report a failure the parent classifies (``runtime``, ``cheat``, ...) and exit non-zero."""
+    meta["fatal"] = {"kind": kind, "message": message[-2000:]}
+    Path(OUT_META).write_text(json.dumps(meta))
+    sys.exit(3)

@@ -1,0 +1,94 @@
+"""Pure comparison of a candidate's outputs with the trusted reference's (numpy only, no torch).
+
+Two tests per output. Closeness: ``|c - r| <= atol + rtol * |r|`` against the reference in the
+task's dtype, with non-finite values required in the same places. Precision: the candidate's error
+against the fp64 ground truth must not be much worse than the reference's own error (a kernel
+that computes in fp16 inside an fp32 task's loose tolerance is caught here), above a floor that
+honest reordering of fp32 sums stays under.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel
+
+DEFAULT_TOL = {"float32": 1e-4, "float64": 1e-7, "float16": 1e-2, "bfloat16": 1e-2}
+# Error floor, relative to the output's largest magnitude, below which precision is not judged:
+# fp32 2^-13 (fp16 arithmetic rounds at 2^-11, bf16 at 2^-8; naive fp32 sums stay near 2^-15).
+PRECISION_FLOOR = {"float32": 2.0**-13, "float64": 2.0**-40, "float16": 2.0**-5, "bfloat16": 2.0**-3}
+PRECISION_RATIO = 32.0
+
+
+class OutputCheck(BaseModel):
+    """The verdict on one output array."""
+
+    ok: bool
+    kind: str = "pass"
+    """pass, shape, dtype, nonfinite, mismatch, precision."""
+    message: str = ""
+    max_abs_err: float | None = None
+
+
+def tolerances(dtype: str, atol: float | None = None, rtol: float | None = None) -> tuple[float, float]:
+    """(atol, rtol): the task's override, else the dtype default (fp32 1e-4; fp16/bf16 1e-2)."""
+    base = DEFAULT_TOL.get(dtype.replace("torch.", ""), 1e-4)
+    return (base if atol is None else atol, base if rtol is None else rtol)
+
+
+def check_output(
+    cand: np.ndarray,
+    ref: np.ndarray,
+    gt: np.ndarray | None,
+    atol: float,
+    rtol: float,
+    dtype: str,
+) -> OutputCheck:
+    """Closeness to ``ref`` and precision against ``gt`` (fp64), for one output."""
+    if cand.shape != ref.shape:
+        return OutputCheck(
+            ok=False, kind="shape", message=f"shape {list(cand.shape)} != expected {list(ref.shape)}"
+        )
+    if cand.dtype != ref.dtype:
+        return OutputCheck(ok=False, kind="dtype", message=f"dtype {cand.dtype} != expected {ref.dtype}")
+    if not np.issubdtype(ref.dtype, np.floating):
+        bad = int(np.count_nonzero(cand != ref))
+        if bad:
+            return OutputCheck(ok=False, kind="mismatch", message=f"{bad} of {ref.size} elements differ")
+        return OutputCheck(ok=True)
+    c, r = cand.astype(np.float64), ref.astype(np.float64)
+    fin = np.isfinite(r)
+    if not np.array_equal(np.isfinite(c), fin) or not np.array_equal(c[~fin], r[~fin], equal_nan=True):
+        n = int(np.count_nonzero(np.isfinite(c) != fin))
+        return OutputCheck(ok=False, kind="nonfinite", message=f"NaN/inf pattern differs at {n} elements")
+    err = np.abs(c[fin] - r[fin])
+    bound = atol + rtol * np.abs(r[fin])
+    max_err = float(err.max()) if err.size else 0.0
+    if err.size and bool((err > bound).any()):
+        idx = int(np.argmax(err - bound))
+        n_bad = int(np.count_nonzero(err > bound))
+        msg = (
+            f"{n_bad} of {ref.size} elements outside atol={atol:g} rtol={rtol:g}; worst: got "
+            f"{c[fin][idx]:.6g}, expected {r[fin][idx]:.6g}"
+        )
+        return OutputCheck(ok=False, kind="mismatch", message=msg, max_abs_err=max_err)
+    if gt is not None and gt.shape == ref.shape:
+        verdict = precision_check(c[fin], r[fin], gt.astype(np.float64)[fin], dtype)
+        if verdict:
+            return OutputCheck(ok=False, kind="precision", message=verdict, max_abs_err=max_err)
+    return OutputCheck(ok=True, max_abs_err=max_err)
+
+
+def precision_check(c: np.ndarray, r: np.ndarray, gt: np.ndarray, dtype: str) -> str:
+    """A message when the candidate is far less accurate than the reference (else "")."""
+    if not gt.size:
+        return ""
+    e_c = float(np.abs(c - gt).max())
+    e_r = float(np.abs(r - gt).max())
+    scale = float(np.abs(gt).max()) or 1.0
+    floor = PRECISION_FLOOR.get(dtype.replace("torch.", ""), 2.0**-13) * scale
+    if e_c > max(PRECISION_RATIO * e_r, floor):
+        return (
+            f"error vs fp64 ground truth {e_c:.3g} is {e_c / max(e_r, 1e-300):.3g}x the reference's "
+            f"{e_r:.3g} (and above {floor:.3g}): computed in lower precision than the task's dtype"
+        )
+    return ""

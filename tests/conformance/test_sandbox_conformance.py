@@ -1,0 +1,249 @@
+"""Every registered sandbox (plugins included) must pass these checks.
+
+Each check runs real commands with limits in place. The docker backend needs a daemon and the built
+image: skipped locally without them, failed in CI. The whole module runs in one xdist worker so a fork
+bomb or a 1 GB output never overlaps another resource-heavy check.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from helpers import IN_CI, require_tool
+
+from chipsmith.registry import SANDBOXES
+from chipsmith.sandbox import Limits, get_sandbox
+
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("sandbox-conformance")]
+
+BACKEND_MARKS = {"docker": [pytest.mark.docker]}
+NEVER_FINISHES = b"module tb; reg clk = 0; always #5 clk = ~clk; endmodule\n"
+
+
+def _skip_or_fail(msg: str) -> None:
+    if IN_CI:
+        pytest.fail(msg + " (CI requires it)")
+    pytest.skip(msg)
+
+
+def _backend_params() -> list:
+    return [pytest.param(n, marks=BACKEND_MARKS.get(n, []), id=n) for n in SANDBOXES.names()]
+
+
+@pytest.fixture(params=_backend_params())
+def sandbox(request):
+    name = request.param
+    if name == "local":
+        require_tool("bwrap")  # network isolation and a read-only host need it
+    if name == "docker":
+        from chipsmith.sandbox._docker_client import docker_status
+
+        status = docker_status()
+        if not status["image_present"]:
+            _skip_or_fail(f"docker sandbox unavailable: {status['detail']}")
+    box = get_sandbox(name)
+    yield box
+    box.close()
+
+
+def host_pids_with(marker: str) -> list[int]:
+    """Host processes whose command line contains ``marker`` (containers share the host's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def wait_gone(marker: str, seconds: float = 5.0) -> list[int]:
+    end = time.monotonic() + seconds
+    while (pids := host_pids_with(marker)) and time.monotonic() < end:
+        time.sleep(0.05)
+    return pids
+
+
+def test_runs_command_on_files_and_returns_outputs(sandbox):
+    res = sandbox.run(
+        ["sh", "-c", "cat in/a.txt > out.txt; echo done"],
+        {"in/a.txt": b"hello"},
+        timeout_s=30,
+        want=["out.txt"],
+    )
+    assert res.ok and res.stdout == "done\n"
+    assert res.files == {"out.txt": b"hello"}
+
+
+def test_failing_command_returns_exit_code_and_stderr(sandbox):
+    res = sandbox.run(["sh", "-c", "echo broken >&2; exit 7"], {}, timeout_s=30)
+    assert (res.exit_code, res.stderr, res.timed_out) == (7, "broken\n", False)
+
+
+def test_timeout_kills_infinite_loop_and_its_children(sandbox):
+    marker = "31337"
+    start = time.monotonic()
+    res = sandbox.run(["sh", "-c", f"sleep {marker} & while :; do :; done"], {}, timeout_s=1.5)
+    assert res.timed_out and not res.ok
+    assert time.monotonic() - start < 15
+    assert wait_gone(f"sleep\x00{marker}") == []
+
+
+def test_timeout_kills_simulation_that_never_finishes(sandbox):
+    if sandbox.name == "local":
+        require_tool("iverilog", "vvp")
+    res = sandbox.run(
+        ["sh", "-c", "iverilog -o sim.vvp tb.v && vvp sim.vvp"], {"tb.v": NEVER_FINISHES}, timeout_s=2
+    )
+    assert res.timed_out, res.stderr
+
+
+def test_fork_bomb_is_contained(sandbox):
+    if not getattr(sandbox, "containment", lambda: {"fork_bomb_contained": True})()["fork_bomb_contained"]:
+        _skip_or_fail("this host cannot cap processes for a root user (no writable pids cgroup)")
+    bomb = (
+        "import os, time\nfails = 0\nwhile fails < 50:\n    try:\n        os.fork()\n"
+        "    except OSError:\n        fails += 1\nprint('capped', flush=True)\ntime.sleep(60)\n"
+    )
+    res = sandbox.run(["python3", "-c", bomb, "forkbomb-4242"], {}, timeout_s=2, limits=Limits(procs=64))
+    assert "capped" in res.stdout  # forks failed: the limit held, instead of the host running out
+    assert wait_gone("forkbomb-4242") == []
+
+
+def test_large_allocation_is_killed(sandbox):
+    res = sandbox.run(
+        ["python3", "-c", "x = b'1' * (4 * 1024**3); print('allocated')"],
+        {},
+        timeout_s=30,
+        limits=Limits(memory_mb=1024),
+    )
+    assert res.exit_code != 0 and "allocated" not in res.stdout
+
+
+def _rss_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(field)
+
+
+def test_huge_output_is_truncated_without_host_memory_growth(sandbox):
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS so we measure only this run
+    before = _rss_kb("VmRSS")
+    res = sandbox.run(["head", "-c", "1000000000", "/dev/zero"], {}, timeout_s=60)
+    growth_mb = (_rss_kb("VmHWM") - before) / 1024
+    assert res.truncated and "output truncated" in res.stdout
+    assert len(res.stdout) < 1_100_000
+    assert growth_mb < 64, f"host RSS grew {growth_mb:.0f} MB"
+
+
+@pytest.fixture
+def host_listener():
+    srv = socket.socket()
+    srv.bind(("0.0.0.0", 0))
+    srv.listen(8)
+    yield srv.getsockname()[1]
+    srv.close()
+
+
+def _host_addresses() -> list[str]:
+    addrs = {"127.0.0.1", "172.17.0.1", "1.1.1.1"}
+    try:
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.connect(("10.255.255.255", 1))  # no packet is sent; picks the outgoing interface
+        addrs.add(probe.getsockname()[0])
+        probe.close()
+    except OSError:
+        pass
+    return sorted(addrs)
+
+
+def test_network_is_unreachable(sandbox, host_listener):
+    targets = [(a, host_listener) for a in _host_addresses()]
+    code = (
+        "import socket, sys\nok = []\n"
+        f"for host, port in {targets!r}:\n"
+        "    try:\n        socket.create_connection((host, port), timeout=2).close(); ok.append(host)\n"
+        "    except OSError:\n        pass\nprint('connected:', ok)\n"
+    )
+    res = sandbox.run(["python3", "-c", code], {}, timeout_s=30)
+    assert res.stdout.strip() == "connected: []", res.stdout + res.stderr
+
+
+def test_writes_outside_the_work_dir_fail(sandbox, tmp_path):
+    host_target = tmp_path / "escaped.txt"
+    script = f"echo x > {host_target}; touch /etc/chipsmith-escape || echo etc-refused; echo ok > inside.txt"
+    res = sandbox.run(["sh", "-c", script], {}, timeout_s=30, want=["inside.txt"])
+    assert not host_target.exists() and not Path("/etc/chipsmith-escape").exists()
+    assert "etc-refused" in res.stdout
+    assert res.files == {"inside.txt": b"ok\n"}
+
+
+def test_host_secrets_are_not_visible(sandbox, monkeypatch):
+    secrets = {"OPENAI_API_KEY": "sk-conformance-7f3a", "GITHUB_TOKEN": "ghp_conformance_9b1c"}
+    for key, value in secrets.items():
+        monkeypatch.setenv(key, value)
+    res = sandbox.run(["sh", "-c", "env; cat /proc/1/environ 2>/dev/null"], {}, timeout_s=30)
+    assert res.ok and "PATH=" in res.stdout
+    for key, value in secrets.items():
+        assert key not in res.stdout and value not in res.stdout
+
+
+def test_symlink_escaping_the_work_dir_is_refused(sandbox):
+    script = "ln -s /etc/passwd abs; ln -s ../../../../etc/passwd rel; mkdir d; echo in > d/f; ln -s d/f good"
+    res = sandbox.run(["sh", "-c", script], {}, timeout_s=30, want=["abs", "rel", "good", "absent"])
+    assert res.files == {"good": b"in\n"}
+    assert set(res.refused) == {"abs", "rel", "absent"}
+    assert "outside" in res.refused["abs"] and "outside" in res.refused["rel"]
+
+
+def test_concurrent_runs_never_see_each_other(sandbox):
+    def one(i: int) -> tuple[int, str]:
+        script = f"echo {i} > mine-{i}; sleep 0.5; ls -A"
+        res = sandbox.run(["sh", "-c", script], {f"input-{i}": b"x"}, timeout_s=60)
+        return i, res.stdout
+
+    with ThreadPoolExecutor(8) as pool:
+        for i, listing in pool.map(one, range(8)):
+            assert listing.split() == [f"input-{i}", f"mine-{i}"]
+
+
+def test_nothing_is_left_behind(sandbox, monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = _our_containers()
+    sandbox.run(["sh", "-c", "sleep 31338 & setsid sleep 31339 & echo started"], {"f": b"x"}, timeout_s=30)
+    sandbox.run(["sh", "-c", "sleep 100"], {}, timeout_s=0.5)
+    assert wait_gone("31338") == [] and wait_gone("31339") == []
+    assert list(tmp_path.iterdir()) == []
+    assert _our_containers() == before
+
+
+def _our_containers() -> int | None:
+    """Containers this test process created (label filter), or None without a daemon."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=10)
+        found = client.containers.list(all=True, filters={"label": f"chipsmith.owner_pid={os.getpid()}"})
+        client.close()
+        return len(found)
+    except Exception:
+        return None
+
+
+# Threads spawned by concurrent runs must not outlive them either (readers, stream pumps).
+def test_no_threads_leak(sandbox):
+    before = threading.active_count()
+    for _ in range(2):
+        sandbox.run(["sh", "-c", "echo x"], {}, timeout_s=30)
+    time.sleep(0.2)
+    assert threading.active_count() <= before

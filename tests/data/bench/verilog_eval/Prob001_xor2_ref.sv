@@ -1,0 +1,7 @@
+module RefModule (
+  input a,
+  input b,
+  output y
+);
+  assign y = a ^ b;
+endmodule

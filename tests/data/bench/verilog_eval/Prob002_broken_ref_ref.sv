@@ -1,0 +1,6 @@
+module RefModule (
+  input a,
+  output y
+);
+  assign y = ~a   // missing semicolon: broken upstream
+endmodule

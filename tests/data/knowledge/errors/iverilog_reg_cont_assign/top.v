@@ -1,0 +1,5 @@
+module top(input a, output y);
+  reg r;
+  assign r = a;
+  assign y = r;
+endmodule

@@ -1,0 +1,4 @@
+module top(input a, output y);
+  wire t
+  assign y = a;
+endmodule

@@ -1,0 +1,3 @@
+module dut;
+  initial #1 $display("hi");
+endmodule

@@ -1,0 +1,5 @@
+module top;
+  initial begin
+    $dispaly("x");
+  end
+endmodule

@@ -1,0 +1,4 @@
+__global__ int k(float* x) {
+  x[threadIdx.x] = 0.0f;
+  return 0;
+}

@@ -1,0 +1,15 @@
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def copy(x, y, n, BLOCK):
+    offs = tl.arange(0, BLOCK)
+    m = offs < n
+    tl.store(y + offs, tl.load(x + offs, mask=m), mask=m)
+
+
+a = torch.randn(64)
+b = torch.empty_like(a)
+copy[(1,)](a, b, 64, 64)

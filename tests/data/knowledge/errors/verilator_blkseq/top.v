@@ -1,0 +1,3 @@
+module top(input clk, input a, output reg y);
+  always @(posedge clk) y = a;
+endmodule

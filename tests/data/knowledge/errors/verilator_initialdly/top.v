@@ -1,0 +1,4 @@
+module top(input clk, output reg y);
+  initial y <= 1'b0;
+  always @(posedge clk) y <= ~y;
+endmodule

@@ -1,0 +1,3 @@
+module top(input a, output y, output z);
+  assign y = a;
+endmodule

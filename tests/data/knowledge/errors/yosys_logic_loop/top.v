@@ -1,0 +1,5 @@
+module top(input a, output y);
+  wire t;
+  assign t = ~(a & t);
+  assign y = t;
+endmodule

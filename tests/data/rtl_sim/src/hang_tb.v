@@ -1,0 +1,4 @@
+module hang_tb;
+  reg clk = 0;
+  always #1 clk = ~clk;
+endmodule
