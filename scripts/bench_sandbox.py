@@ -82,8 +82,15 @@ def main() -> None:
         for case, (cmd, files) in CASES.items():
             run = native_runner(cmd, files) if box is None else sandbox_runner(box, cmd, files)
             ms = time_runs(run, args.runs)
-            rows.append({"backend": label, "case": case, "median_ms": round(statistics.median(ms), 1),
-                         "p90_ms": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1), "runs": len(ms)})
+            rows.append(
+                {
+                    "backend": label,
+                    "case": case,
+                    "median_ms": round(statistics.median(ms), 1),
+                    "p90_ms": round(sorted(ms)[int(0.9 * (len(ms) - 1))], 1),
+                    "runs": len(ms),
+                }
+            )
         if box is not None:
             box.close()  # type: ignore[attr-defined]
     if args.json:

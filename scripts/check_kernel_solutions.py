@@ -216,11 +216,11 @@ def check_cuda(task: Path, arch: str) -> dict[str, Any]:
 def summarize(results: list[dict[str, Any]]) -> int:
     """Print one line per (task, backend); return the number of failures."""
     failures = 0
-    print(f"{'task':<24}{'backend':<8}{'status':<7}{'shapes':<8}{'max err':>10}{'kern s':>8}{'ref ms':>9}{'sol ms':>9}  note")
+    print(f"{'task':<28}{'backend':<8}{'status':<7}{'shapes':<8}{'max err':>10}{'kern s':>8}{'ref ms':>9}{'sol ms':>9}  note")
     for r in results:
         if "error" in r:
             failures += 1
-            print(f"{r['task']:<24}{r['backend']:<8}{'ERROR':<7}{'':<8}{'':>10}{'':>8}{'':>9}{'':>9}  {r['error']}")
+            print(f"{r['task']:<28}{r['backend']:<8}{'ERROR':<7}{'':<8}{'':>10}{'':>8}{'':>9}{'':>9}  {r['error']}")
             continue
         rows = r["rows"]
         ok = all(x["ok"] for x in rows)
@@ -232,7 +232,7 @@ def summarize(results: list[dict[str, Any]]) -> int:
         status = "PASS" if ok else "FAIL"
         passed = f"{sum(x['ok'] for x in rows)}/{len(rows)}"
         err = max(x["err"] for x in rows)
-        print(f"{r['task']:<24}{r['backend']:<8}{status:<7}{passed:<8}{err:>10.2e}{wall:>8.2f}{ref_ms:>9}{sol_ms:>9}  {why[:300]}")
+        print(f"{r['task']:<28}{r['backend']:<8}{status:<7}{passed:<8}{err:>10.2e}{wall:>8.2f}{ref_ms:>9}{sol_ms:>9}  {why[:300]}")
     print(f"{len(results) - failures}/{len(results)} passed")
     return failures
 

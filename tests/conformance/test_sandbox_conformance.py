@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from helpers import IN_CI, require_tool
 
 from chipsmith.registry import SANDBOXES
 from chipsmith.sandbox import Limits, get_sandbox
+from helpers import IN_CI, require_tool
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("sandbox-conformance")]
 

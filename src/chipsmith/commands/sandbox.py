@@ -8,7 +8,9 @@ import typer
 
 from chipsmith.commands._common import fail, print_json
 
-sandbox_app = typer.Typer(help="Sandboxes that run tools and generated code: status, image build, smoke runs.")
+sandbox_app = typer.Typer(
+    help="Sandboxes that run tools and generated code: status, image build, smoke runs."
+)
 
 
 @sandbox_app.command("status")
@@ -82,7 +84,9 @@ def run(
     except (SandboxError, UnknownNameError) as exc:
         fail(str(exc))
     if as_json:
-        print_json(result.model_dump(exclude={"files"}) | {"files": {k: len(v) for k, v in result.files.items()}})
+        print_json(
+            result.model_dump(exclude={"files"}) | {"files": {k: len(v) for k, v in result.files.items()}}
+        )
     else:
         typer.echo(result.stdout, nl=False)
         typer.echo(result.stderr, nl=False, err=True)

@@ -96,8 +96,18 @@ class KnowledgeStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def replace_source(self, source: str, file_hash: str, chunks: list[Chunk], bundled: bool = False) -> int:
-        """Drop the source's old chunks and add the new ones; return how many were added."""
+    def replace_source(
+        self,
+        source: str,
+        file_hash: str,
+        chunks: list[Chunk],
+        bundled: bool = False,
+        embeddings: list[list[float]] | None = None,
+    ) -> int:
+        """Drop the source's old chunks and add the new ones; return how many were added.
+
+        ``embeddings`` (one per chunk) skips the embedding model; the benchmark's filler uses it.
+        """
         with self.write_lock():
             self._col.delete(where={"source": source})
             ids = [chunk_id(source, i) for i in range(len(chunks))]
@@ -116,7 +126,8 @@ class KnowledgeStore:
             docs = [c.text for c in chunks]
             for lo in range(0, len(ids), _BATCH):
                 hi = lo + _BATCH
-                self._col.add(ids=ids[lo:hi], documents=docs[lo:hi], metadatas=metas[lo:hi])  # type: ignore[arg-type]
+                vecs = None if embeddings is None else embeddings[lo:hi]
+                self._col.add(ids=ids[lo:hi], documents=docs[lo:hi], metadatas=metas[lo:hi], embeddings=vecs)  # type: ignore[arg-type]
             self._bump()
         return len(chunks)
 

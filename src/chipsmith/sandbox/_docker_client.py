@@ -17,7 +17,9 @@ def connect(timeout: int = 30) -> Any:
     try:
         import docker
     except ImportError:
-        raise SandboxError("the docker sandbox needs the docker SDK: pip install 'chipsmith[docker]'") from None
+        raise SandboxError(
+            "the docker sandbox needs the docker SDK: pip install 'chipsmith[docker]'"
+        ) from None
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()

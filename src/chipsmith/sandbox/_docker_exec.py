@@ -51,7 +51,9 @@ def run_in_container(
         container.put_archive(WORK, pack_files(files, run_dir.rsplit("/", 1)[1]))
         exec_id = api.exec_create(container.id, cmd, user=USER, workdir=run_dir)["Id"]
     else:  # no archive to send: one API call less, the shell makes the empty run dir
-        exec_id = api.exec_create(container.id, [*MKDIR_AND_EXEC, run_dir, *cmd], user=USER, workdir=WORK)["Id"]
+        exec_id = api.exec_create(container.id, [*MKDIR_AND_EXEC, run_dir, *cmd], user=USER, workdir=WORK)[
+            "Id"
+        ]
     reader = _ExecStream(api.exec_start(exec_id, stream=True, demux=True), limits.output_bytes)
     reader.start()
     reader.join(timeout_s)

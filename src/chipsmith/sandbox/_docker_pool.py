@@ -60,7 +60,9 @@ class WarmPool:
         found = container.exec_run(KEEPALIVE_PID, user=USER).output.decode().split()
         if len(found) != 1:
             self._discard(container)
-            raise SandboxError(f"warm container has {len(found)} children of its init, expected the keepalive")
+            raise SandboxError(
+                f"warm container has {len(found)} children of its init, expected the keepalive"
+            )
         self._keepalive[container.id] = found[0]
         self._ready.put(container)
 

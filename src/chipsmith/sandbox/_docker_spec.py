@@ -17,7 +17,7 @@ KEEPALIVE = ["sleep", "infinity"]
 # started: a run's orphans are children of pid 1 too) and this shell; then empty the shared dirs.
 # Runs as the sandbox user, which owns everything a run can create.
 RESET_SCRIPT = (
-    'for p in /proc/[0-9]*; do p=${p#/proc/}; '
+    "for p in /proc/[0-9]*; do p=${p#/proc/}; "
     'case " 1 $1 $$ " in *" $p "*) ;; *) kill -9 "$p" 2>/dev/null;; esac; done; '
     f"rm -rf {WORK}/* {WORK}/.[!.]* /tmp/* /tmp/.[!.]* 2>/dev/null; "
     f'[ -z "$(ls -A {WORK})$(ls -A /tmp)" ]'

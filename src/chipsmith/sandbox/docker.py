@@ -34,7 +34,9 @@ class DockerSandbox:
 
     name = "docker"
 
-    def __init__(self, image: str | None = None, pool_size: int = 0, pool_limits: Limits | None = None) -> None:
+    def __init__(
+        self, image: str | None = None, pool_size: int = 0, pool_limits: Limits | None = None
+    ) -> None:
         self.image = image or _configured_image()
         self.pool_size = pool_size
         self.pool_limits = pool_limits or Limits()

@@ -29,7 +29,7 @@ from chipsmith.registry import TOOLS
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
 from chipsmith.tools._hdl_logs import Diagnostic, parse_iverilog, parse_verilator
 from chipsmith.tools._sim_parse import FailureClass, Verdict, classify_compile, classify_run
-from chipsmith.tools.hdl import check_files, decode_sources, guess_top, read_paths, top_candidates
+from chipsmith.tools.hdl import check_files, decode_sources, find_modules, read_paths, top_candidates
 from chipsmith.tools.lint import missing_tool
 
 __all__ = ["FailureClass", "SimResult", "simulate", "simulate_paths"]
@@ -119,12 +119,17 @@ def _result(v: Verdict, simulator: str, log: str, start: float, **kw: object) ->
 
 
 def _pick_top(sources: dict[str, bytes]) -> str | None:
-    """The testbench top: the one uninstantiated module, else ``tb`` (VerilogEval) when defined."""
-    text = decode_sources({k: v for k, v in sources.items() if k in compiled_files(list(sources))})
-    top = guess_top(text)
-    if top is None and "tb" in top_candidates(text):
-        top = "tb"
-    return top
+    """The testbench top: the one uninstantiated module; else ``tb`` (VerilogEval) when it is one of
+    them; else the one uninstantiated module of the first file (the testbench, by convention)."""
+    text = decode_sources({k: sources[k] for k in compiled_files(list(sources))})
+    candidates = top_candidates(text)
+    if len(candidates) == 1:
+        return candidates[0]
+    if "tb" in candidates:
+        return "tb"
+    first = find_modules(next(iter(text.values()), ""))
+    in_first = [c for c in candidates if c in first]
+    return in_first[0] if len(in_first) == 1 else None
 
 
 def _compile(

@@ -87,10 +87,10 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path: Path)
     partial = results.read_text().count("\n")
     assert 2 <= partial < 8, "the kill should land mid-run"
     run_benchmark(
-        RunConfig(suite=RTL, agent="reference", samples=3, jobs=2, run_id="killed", home=tmp_path, ppa=False)
+        RunConfig(suite=RTL, agent="reference", samples=2, jobs=2, run_id="killed", home=tmp_path, ppa=False)
     )
     run_benchmark(
-        RunConfig(suite=RTL, agent="reference", samples=3, jobs=2, run_id="whole", home=tmp_path, ppa=False)
+        RunConfig(suite=RTL, agent="reference", samples=2, jobs=2, run_id="whole", home=tmp_path, ppa=False)
     )
     lines = [ln for ln in results.read_text().splitlines() if ln]
     assert len(lines) == 8  # nothing lost, nothing duplicated
@@ -104,7 +104,7 @@ def test_ray_executor_writes_the_same_records_as_the_local_one(tmp_path: Path) -
 
     require_module("ray")
     local = RunConfig(
-        suite=RTL, agent="reference", samples=2, jobs=2, run_id="local", home=tmp_path, ppa=False
+        suite=RTL, agent="reference", samples=2, jobs=2, run_id="local", home=tmp_path, ppa=False, tasks="adder8,popcnt8"
     )
     run_benchmark(local)
     run_benchmark(local.model_copy(update={"run_id": "ray", "executor": "ray"}))

@@ -111,3 +111,20 @@ def test_nonzero_exit_without_parsable_error_fails_lint() -> None:
     odd = ExecResult(exit_code=3, stdout="", stderr="something unexpected\n")
     r = lint({"a.v": b"module a; endmodule"}, sandbox=RecordingSandbox(odd))
     assert not r.ok and {d.message for d in r.diagnostics} == {"something unexpected"}
+
+
+def test_top_detection_order() -> None:
+    from chipsmith.tools.simulate import _pick_top
+
+    tb = b"module testbench; dut u(); endmodule\n"
+    # An unused helper in the design makes two candidates; the testbench file (first) decides.
+    assert _pick_top({"tb.v": tb, "d.v": b"module dut; endmodule\nmodule spare; endmodule\n"}) == "testbench"
+    assert _pick_top({"a.v": b"module tb; endmodule\nmodule other; endmodule\n"}) == "tb"
+    assert _pick_top({"a.v": b"module x; endmodule\nmodule y; endmodule\n"}) is None
+    assert _pick_top({"defs.vh": b"module inc_only; endmodule\n", "t.v": b"module t; endmodule\n"}) == "t"
+
+
+def test_tools_are_registered() -> None:
+    from chipsmith.registry import TOOLS
+
+    assert TOOLS.get("lint") is lint and TOOLS.get("simulate") is simulate
