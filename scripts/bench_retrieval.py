@@ -32,13 +32,71 @@ from chipsmith.knowledge.store import Chunk, KnowledgeStore
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "knowledge" / "retrieval_queries.json"
 MODES = ("vector", "bm25", "hybrid")
-_WORDS = (
-    "register pipeline clock reset signal module port width adder multiplier counter state machine "
-    "memory cache buffer latency throughput bandwidth tile kernel thread block warp shared global "
-    "timing slack area power leakage dynamic gate cell library netlist route place floorplan bus "
-    "protocol packet header payload arbiter grant request interrupt controller decoder encoder "
-    "parity checksum compression filter sample stream vector scalar float integer fixed point"
-).split()
+_WORDS = [
+    "register",
+    "pipeline",
+    "clock",
+    "reset",
+    "signal",
+    "module",
+    "port",
+    "width",
+    "adder",
+    "multiplier",
+    "counter",
+    "state",
+    "machine",
+    "memory",
+    "cache",
+    "buffer",
+    "latency",
+    "throughput",
+    "bandwidth",
+    "tile",
+    "kernel",
+    "thread",
+    "block",
+    "warp",
+    "shared",
+    "global",
+    "timing",
+    "slack",
+    "area",
+    "power",
+    "leakage",
+    "dynamic",
+    "gate",
+    "cell",
+    "library",
+    "netlist",
+    "route",
+    "place",
+    "floorplan",
+    "bus",
+    "protocol",
+    "packet",
+    "header",
+    "payload",
+    "arbiter",
+    "grant",
+    "request",
+    "interrupt",
+    "controller",
+    "decoder",
+    "encoder",
+    "parity",
+    "checksum",
+    "compression",
+    "filter",
+    "sample",
+    "stream",
+    "vector",
+    "scalar",
+    "float",
+    "integer",
+    "fixed",
+    "point",
+]
 
 
 def filler_chunks(n: int, seed: int = 7) -> list[Chunk]:
@@ -47,7 +105,11 @@ def filler_chunks(n: int, seed: int = 7) -> list[Chunk]:
     out = []
     for i in range(n):
         words = [rng.choice(_WORDS) for _ in range(rng.randint(40, 120))]
-        out.append(Chunk(text=f"Note {i}. " + " ".join(words) + ".", section=f"note {i}", kind="doc", language="text"))
+        out.append(
+            Chunk(
+                text=f"Note {i}. " + " ".join(words) + ".", section=f"note {i}", kind="doc", language="text"
+            )
+        )
     return out
 
 
@@ -89,7 +151,9 @@ def main() -> int:
         t0 = time.perf_counter()
         for lo in range(0, len(filler), 500):
             vecs = None if vectors is None else vectors[lo : lo + 500]
-            store.replace_source(f"filler/{lo // 500:04d}.md", "filler", filler[lo : lo + 500], embeddings=vecs)
+            store.replace_source(
+                f"filler/{lo // 500:04d}.md", "filler", filler[lo : lo + 500], embeddings=vecs
+            )
         dt = time.perf_counter() - t0
         results["filler_chunks"] = len(filler)
         results["filler_embedded"] = bool(args.embed_filler)
@@ -111,7 +175,8 @@ def main() -> int:
             }
         results["latency_at_store_size"] = latency
         results["quality_at_store_size"] = {
-            m: {k: v for k, v in evaluate(store, queries, m).model_dump().items() if k != "misses"} for m in MODES
+            m: {k: v for k, v in evaluate(store, queries, m).model_dump().items() if k != "misses"}
+            for m in MODES
         }
 
     text = json.dumps(results, indent=2)

@@ -4,7 +4,8 @@ The reference control is an oracle: it cannot derive a solution from the public 
 (in the parent process, which holds the full tasks) asks ``ReferenceAgent.oracle(task)`` for the
 reference candidate and hands the agent only that candidate, keyed by task id. ``solve`` itself
 still receives just the public view, like every other agent. Kernel tasks get their candidates from
-the kernel harness (``chipsmith.tools.kernels.controls``), imported only when a kernel task comes.
+the kernel harness (``chipsmith.tools.kernels.controls``), imported only when a kernel task comes;
+the harness derives both kernel controls from the reference, so both are prepared through ``oracle``.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class ReferenceAgent:
         if task.kind == "kernel":
             from chipsmith.tools.kernels.controls import reference_candidate
 
-            return reference_candidate(task)  # type: ignore[no-any-return]
+            return reference_candidate(task)
         return rtl_reference(task)
 
     def solve(self, task: PublicView, ctx: RunContext) -> Candidate:
@@ -64,17 +65,27 @@ class ReferenceAgent:
 
 @AGENTS.register("null")
 class NullAgent:
-    """Submits a design that does nothing (RTL: the bare interface; kernel: the harness's null)."""
+    """Submits a design that does nothing. RTL: the bare interface, built from the public view.
+    Kernel: the harness's null model, which it derives from the reference source, so for kernel
+    tasks the runner prepares it through ``oracle`` like the reference control's."""
 
     name = "null"
-    needs_oracle: ClassVar[bool] = False
+    needs_oracle: ClassVar[bool] = True
 
-    def __init__(self, **_: Any) -> None:
-        pass
+    def __init__(self, oracle: dict[str, dict[str, Any]] | None = None, **_: Any) -> None:
+        self._oracle = oracle or {}
 
-    def solve(self, task: PublicView, ctx: RunContext) -> Candidate:
+    @staticmethod
+    def oracle(task: Task) -> Candidate:
         if task.kind == "kernel":
             from chipsmith.tools.kernels.controls import null_candidate
 
-            return null_candidate(task)  # type: ignore[no-any-return]
-        return rtl_null(task)
+            return null_candidate(task)
+        return rtl_null(task.public)
+
+    def solve(self, task: PublicView, ctx: RunContext) -> Candidate:
+        if task.kind == "rtl":
+            return rtl_null(task)
+        if task.task_id not in self._oracle:
+            raise ControlError(f"null control has no prepared candidate for {task.task_id}")
+        return Candidate.model_validate(self._oracle[task.task_id])

@@ -18,6 +18,7 @@ from typing import Any
 from chipsmith.benchmarks.jobs import EvalOutcome, SolveOutcome, WorkItem, eval_stage, solve_stage, then_eval
 from chipsmith.registry import EXECUTORS
 
+
 class ExecutorError(RuntimeError):
     """The executor itself failed (a worker died, the cluster went away); the run can be resumed."""
 

@@ -50,6 +50,7 @@ class EvalJob(BaseModel):
     sandbox: str | None = None
     cache_dir: Path | None = None
     ppa: bool = True
+    ppa_timeout_s: float = 300
 
 
 class EvalOutcome(BaseModel):
@@ -128,7 +129,7 @@ def _evaluate(job: EvalJob) -> EvalResult:
     assert job.candidate is not None
     kwargs: dict[str, Any] = {}
     if job.task.kind == "rtl":
-        kwargs = {"cache_dir": job.cache_dir, "ppa": job.ppa}
+        kwargs = {"cache_dir": job.cache_dir, "ppa": job.ppa, "ppa_timeout_s": job.ppa_timeout_s}
     try:
         return evaluator(job.task, job.candidate, sandbox, **kwargs)  # type: ignore[no-any-return]
     finally:

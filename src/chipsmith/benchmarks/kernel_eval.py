@@ -27,7 +27,9 @@ def _result(verdict: str, fclass: str, message: str, metrics: dict[str, Any]) ->
 
 
 @EVALUATORS.register("kernel")
-def evaluate(task: Task, candidate: Candidate, sandbox: Any = None, *, time: bool | None = None, static: bool = True) -> EvalResult:
+def evaluate(
+    task: Task, candidate: Candidate, sandbox: Any = None, *, time: bool | None = None, static: bool = True
+) -> EvalResult:
     """Judge ``candidate`` on ``task``. ``time``: also measure speed (default: when the backend's
     times mean something, i.e. not in the Triton interpreter; protocol in timing.py). ``static=False``
     skips the static anti-cheat layer (tests use it to show the dynamic layer alone catches exploits)."""
@@ -36,7 +38,11 @@ def evaluate(task: Task, candidate: Candidate, sandbox: Any = None, *, time: boo
     from chipsmith.tools.kernels.harness import CheckSpec
 
     settings = task.hidden.settings
-    metrics: dict[str, Any] = {"backend": candidate.backend, "shapes": settings.get("shapes", []), "flags": []}
+    metrics: dict[str, Any] = {
+        "backend": candidate.backend,
+        "shapes": settings.get("shapes", []),
+        "flags": [],
+    }
     metrics.update(speedup=None, candidate_ms=None, baseline_ms=None)
     if settings.get("unusable"):
         return _result("unusable", "unusable", str(settings["unusable"]), metrics)

@@ -17,7 +17,18 @@ from chipsmith.registry import SUITES
 
 BUILTIN_DIR = Path(__file__).parent / "suites" / "chipsmith_kernels"
 CATEGORIES = frozenset(
-    "elementwise activation reduction normalization gemm convolution attention fused quantization scan".split()
+    [
+        "elementwise",
+        "activation",
+        "reduction",
+        "normalization",
+        "gemm",
+        "convolution",
+        "attention",
+        "fused",
+        "quantization",
+        "scan",
+    ]
 )
 SOLUTION_FILES = {"triton": "triton.py", "cpp": "cpp.py", "cuda": "cuda.py"}
 
@@ -72,7 +83,9 @@ def load_task_dir(path: Path, suite: str = "chipsmith-kernels") -> Task:
         "rtol": meta.get("rtol"),
     }
     solutions = {
-        b: read_text(path / "solutions" / f) for b, f in SOLUTION_FILES.items() if (path / "solutions" / f).is_file()
+        b: read_text(path / "solutions" / f)
+        for b, f in SOLUTION_FILES.items()
+        if (path / "solutions" / f).is_file()
     }
     return kernel_task(
         str(meta["id"]),

@@ -84,7 +84,7 @@ def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = No
     return result
 
 
-def _synth_ppa(design: dict[str, bytes], top: str | None, sandbox: Any) -> dict[str, Any]:
+def _synth_ppa(design: dict[str, bytes], top: str | None, sandbox: Any, timeout_s: float) -> dict[str, Any]:
     """Area, delay and power of one design, or {"error": one line}."""
     from chipsmith.tools.hdl import decode_sources, find_modules
     from chipsmith.tools.synthesize import SynthError, synthesize
@@ -92,23 +92,42 @@ def _synth_ppa(design: dict[str, bytes], top: str | None, sandbox: Any) -> dict[
     modules = [m for src in decode_sources(design).values() for m in find_modules(src)]
     try:
         # A one-module design needs no top; naming it only matters when there are several.
-        res = synthesize(design, top=top if len(modules) > 1 else None, sandbox=sandbox)
+        res = synthesize(design, top=top if len(modules) > 1 else None, sandbox=sandbox, timeout_s=timeout_s)
     except SynthError as exc:
         return {"error": str(exc).splitlines()[0] if str(exc) else "synthesis failed"}
     return {field: getattr(res, field, None) for field in PPA_FIELDS.values()}
 
 
-def reference_ppa(task: Task, sandbox: Any = None, cache_dir: Path | None = None) -> dict[str, Any]:
-    """The reference's PPA, synthesized once per content."""
-    design = reference_design(task)
-    key = content_key(CACHE_VERSION, "refppa", files_key(design), task.public.top)
-    cache = JsonCache(cache_root(cache_dir) / "refppa")
+def design_ppa(
+    design: dict[str, bytes],
+    top: str | None,
+    sandbox: Any = None,
+    cache_dir: Path | None = None,
+    timeout_s: float = 300,
+) -> dict[str, Any]:
+    """PPA of a design, synthesized once per content (a candidate equal to the reference, or one
+    seen in an earlier run, costs nothing). Failures are not cached: they may be the tool's."""
+    key = content_key(CACHE_VERSION, "ppa", files_key(design), top)
+    cache = JsonCache(cache_root(cache_dir) / "ppa")
     if (hit := cache.get(key)) is not None:
         return hit
-    result = _synth_ppa(design, task.public.top, sandbox)
-    if "error" not in result:  # a failure may be the tool's, fixed tomorrow: don't remember it
+    result = _synth_ppa(design, top, sandbox, timeout_s)
+    if "error" not in result:
         cache.put(key, result)
     return result
+
+
+def reference_ppa(
+    task: Task, sandbox: Any = None, cache_dir: Path | None = None, timeout_s: float = 300
+) -> dict[str, Any]:
+    """The reference's PPA (cached by content)."""
+    return design_ppa(
+        candidate_sources(_as_text(reference_design(task))), task.public.top, sandbox, cache_dir, timeout_s
+    )
+
+
+def _as_text(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: data.decode("utf-8", errors="replace") for name, data in files.items()}
 
 
 def ppa_metrics(cand: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +145,13 @@ def ppa_metrics(cand: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
 
 @EVALUATORS.register("rtl")
 def evaluate(
-    task: Task, candidate: Candidate, sandbox: Any = None, *, cache_dir: Path | None = None, ppa: bool = True
+    task: Task,
+    candidate: Candidate,
+    sandbox: Any = None,
+    *,
+    cache_dir: Path | None = None,
+    ppa: bool = True,
+    ppa_timeout_s: float = 300,
 ) -> EvalResult:
     """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA."""
     ref = check_reference(task, sandbox, cache_dir)
@@ -146,7 +171,9 @@ def evaluate(
             verdict="fail", failure_class=sim.failure_class, message=sim.message, metrics=metrics
         )
     if ppa:
-        cand_ppa = _synth_ppa(candidate_sources(candidate.files), task.public.top, sandbox)
-        metrics.update(ppa_metrics(cand_ppa, reference_ppa(task, sandbox, cache_dir)))
+        cand = design_ppa(
+            candidate_sources(candidate.files), task.public.top, sandbox, cache_dir, ppa_timeout_s
+        )
+        metrics.update(ppa_metrics(cand, reference_ppa(task, sandbox, cache_dir, ppa_timeout_s)))
     metrics["eval_wall_s"] = time.monotonic() - start
     return EvalResult(verdict="pass", failure_class="pass", message=sim.message, metrics=metrics)

@@ -47,6 +47,8 @@ class RunConfig(BaseModel):
     """Glob(s) over task ids, comma-separated."""
     home: Path = Path(".chipsmith")
     ppa: bool = True
+    ppa_timeout_s: float = 300
+    """Limit for one synthesis run; past it the sample keeps its verdict and gets a ppa_error."""
     agent_options: dict[str, Any] = Field(default_factory=dict)
     samples_per_task: dict[str, int] | None = None
     """`bench score`: how many samples each task has (overrides ``samples``; tasks absent are skipped)."""
@@ -125,7 +127,13 @@ def plan(cfg: RunConfig, tasks: list[Task], done: set[tuple[str, int]]) -> list[
         for s in todo:
             ctx = RunContext(sample=s, seed=s, model=cfg.model, backend=cfg.backend)
             solve = SolveJob(agent=spec, public=task.public, ctx=ctx)
-            ev = EvalJob(task=task, sandbox=cfg.sandbox, cache_dir=cfg.home / "cache" / "bench", ppa=cfg.ppa)
+            ev = EvalJob(
+                task=task,
+                sandbox=cfg.sandbox,
+                cache_dir=cfg.home / "cache" / "bench",
+                ppa=cfg.ppa,
+                ppa_timeout_s=cfg.ppa_timeout_s,
+            )
             items.append(WorkItem(task_id=task.id, sample=s, solve=solve, eval=ev))
     return items
 

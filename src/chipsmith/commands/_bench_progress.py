@@ -11,12 +11,32 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 
 class RunProgress:
-    """Context manager the runner reports to; silent when disabled (``--json``)."""
+    """Context manager the runner reports to; silent when disabled (``--json``).
+
+    The bar is created only once the work is known, so an error before that stays one line.
+    """
 
     def __init__(self, enabled: bool = True) -> None:
         self.console = Console(stderr=True)
         self.enabled = enabled
         self.passed = self.seen = 0
+        self.bar: Progress | None = None
+        self.task_id: Any = None
+
+    def __enter__(self) -> RunProgress:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, total: int, already: int) -> None:
+        if not self.enabled:
+            return
+        if already:
+            self.console.print(f"resuming: {already} samples already recorded, {total} to go")
         self.bar = Progress(
             TextColumn("[bold]bench"),
             BarColumn(),
@@ -24,29 +44,15 @@ class RunProgress:
             TextColumn("pass {task.fields[rate]}"),
             TimeRemainingColumn(),
             console=self.console,
-            disable=not enabled,
         )
-        self.task_id: Any = None
-
-    def __enter__(self) -> RunProgress:
-        self.bar.start()
-        return self
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.bar.stop()
-
-    def start(self, total: int, already: int) -> None:
-        if already and self.enabled:
-            self.console.print(f"resuming: {already} samples already recorded, {total} to go")
         self.task_id = self.bar.add_task("run", total=total, rate="-")
+        self.bar.start()
 
     def update(self, record: Any, finished: int, total: int) -> None:
         self.seen += 1
         self.passed += record.verdict == "pass"
-        rate = f"{self.passed / self.seen:.0%}"
-        self.bar.update(self.task_id, completed=finished, rate=rate)
+        if self.bar is not None:
+            self.bar.update(self.task_id, completed=finished, rate=f"{self.passed / self.seen:.0%}")
 
     def print_summary(self, summary: Any, home: Path) -> None:
         out = Console()
@@ -58,7 +64,8 @@ class RunProgress:
             out.print(f"  unusable {task}: {why}")
         area = summary.ppa_geomean.get("area")
         if area is not None:
+            delay = summary.ppa_geomean.get("delay")
             out.print(
-                f"  PPA geomean vs reference: area {area:.3f}, delay {summary.ppa_geomean.get('delay') or 0:.3f}"
+                f"  PPA geomean vs reference: area {area:.3f}, delay {delay if delay is None else round(delay, 3)}"
             )
         out.print(f"  results: {home / 'runs' / summary.run_id / 'results.jsonl'}")

@@ -84,6 +84,7 @@ def run_cmd(
     backend: str | None = typer.Option(None, "--backend", help="Kernel backend for kernel tasks."),
     tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids, comma-separated."),
     no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
+    ppa_timeout: float = typer.Option(300, "--ppa-timeout", min=1, help="Seconds allowed for one synthesis."),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
@@ -96,7 +97,7 @@ def run_cmd(
     cfg = RunConfig(
         suite=suite, agent=agent, model=model, samples=samples, jobs=settings.jobs, run_id=run_id,
         executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox, backend=backend,
-        tasks=tasks, home=settings.home, ppa=not no_ppa,
+        tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
     )  # fmt: skip
     _execute(cfg, json_out)
 

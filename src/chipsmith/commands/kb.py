@@ -9,7 +9,9 @@ import typer
 
 from chipsmith.commands._common import fail, print_json
 
-kb_app = typer.Typer(help="Knowledge base: add documents and code, search them (hybrid BM25 + vectors).", no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Knowledge base: add documents and code, search them (hybrid BM25 + vectors).", no_args_is_help=True
+)
 
 
 def _store() -> Any:
@@ -23,7 +25,9 @@ def _store() -> Any:
 
 @kb_app.command("add")
 def add(
-    paths: list[Path] = typer.Argument(..., help="Files or directories (Markdown, text, PDF, Verilog/SV, Python)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Files or directories (Markdown, text, PDF, Verilog/SV, Python)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the ingestion report as JSON."),
 ) -> None:
     """Add files to the knowledge base; unchanged files are skipped, changed ones replaced."""
@@ -68,7 +72,9 @@ def search(
     query: str = typer.Argument(..., help="What to look for (an error message, a question, a name)."),
     k: int = typer.Option(5, "-k", min=1, max=100, help="Number of results."),
     kind: str | None = typer.Option(None, "--kind", help="Only this kind: doc, code or error."),
-    language: str | None = typer.Option(None, "--language", help="Only this language (verilog, python, cuda, ...)."),
+    language: str | None = typer.Option(
+        None, "--language", help="Only this language (verilog, python, cuda, ...)."
+    ),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid, vector or bm25."),
     as_json: bool = typer.Option(False, "--json", help="Print results as JSON, best first."),
 ) -> None:

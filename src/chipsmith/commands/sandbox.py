@@ -98,17 +98,24 @@ def run(
 
 
 @sandbox_app.command("clean")
-def clean() -> None:
-    """Remove every container labelled chipsmith=1 (leftovers of killed processes)."""
-    from chipsmith.sandbox._docker_client import connect, labelled_containers
+def clean(
+    everything: bool = typer.Option(
+        False, "--all", help="Also containers of chipsmith processes still running."
+    ),
+) -> None:
+    """Remove leftovers of killed runs: containers labelled chipsmith=1 and empty per-run cgroups."""
+    from chipsmith.sandbox._cgroup import remove_stale
+    from chipsmith.sandbox._docker_client import connect, stale_containers
     from chipsmith.sandbox._docker_pool import remove_container
     from chipsmith.sandbox.base import SandboxError
 
+    typer.echo(f"removed {remove_stale()} stale cgroup(s)")
     try:
         client = connect()
     except SandboxError as exc:
-        fail(str(exc))
-    found = labelled_containers(client)
+        typer.echo(f"containers: skipped ({exc})")
+        return
+    found = stale_containers(client, include_live=everything)
     for container in found:
         remove_container(container)
     typer.echo(f"removed {len(found)} container(s)")

@@ -100,9 +100,9 @@ def iter_files(paths: Iterable[Path]) -> Iterable[tuple[Path, str | None]]:
         if path.is_dir():
             for sub in sorted(path.rglob("*")):
                 rel = sub.relative_to(path).parts
-                if sub.is_file() and not any(p in _SKIP_DIRS or p.startswith(".") for p in rel):
-                    if sub.suffix.lower() in SUFFIXES:
-                        yield sub, None
+                hidden = any(p in _SKIP_DIRS or p.startswith(".") for p in rel)
+                if sub.is_file() and not hidden and sub.suffix.lower() in SUFFIXES:
+                    yield sub, None
         elif path.is_file():
             yield path, None
         else:
@@ -118,7 +118,9 @@ def source_name(path: Path) -> str:
         return str(resolved)
 
 
-def ingest_one(store: KnowledgeStore, source: str, data: bytes, report: IngestReport, bundled: bool = False) -> None:
+def ingest_one(
+    store: KnowledgeStore, source: str, data: bytes, report: IngestReport, bundled: bool = False
+) -> None:
     """Ingest one file's bytes under the name ``source``; record the outcome in ``report``."""
     digest = hashlib.sha256(data).hexdigest()
     old = store.file_hash(source)

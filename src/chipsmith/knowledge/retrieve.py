@@ -19,8 +19,51 @@ Mode = Literal["hybrid", "vector", "bm25"]
 RRF_K = 60  # the constant of Cormack et al.; damps the head of each list
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
-    "a an and are as at be by for from has have how i in is it its of on or that the this to was were "
-    "what when where which why with you your my me do does did can not no".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "with",
+        "you",
+        "your",
+        "my",
+        "me",
+        "do",
+        "does",
+        "did",
+        "can",
+        "not",
+        "no",
+    ]
 )
 
 
@@ -60,7 +103,9 @@ class Bm25Index:
             corpus = [tokenize(f"{c.section}\n{c.text}") for c in chunks]
             self._bm25.index([toks or ["\u2205"] for toks in corpus], show_progress=False)
 
-    def search(self, query: str, n: int, kind: str | None = None, language: str | None = None) -> list[tuple[StoredChunk, float]]:
+    def search(
+        self, query: str, n: int, kind: str | None = None, language: str | None = None
+    ) -> list[tuple[StoredChunk, float]]:
         import numpy as np
 
         toks = tokenize(query)
@@ -69,7 +114,10 @@ class Bm25Index:
         mask = None
         if kind or language:
             mask = np.array(
-                [(not kind or c.kind == kind) and (not language or c.language == language) for c in self.chunks],
+                [
+                    (not kind or c.kind == kind) and (not language or c.language == language)
+                    for c in self.chunks
+                ],
                 dtype=np.float32,
             )
         n = min(n, len(self.chunks))
@@ -139,7 +187,15 @@ def search_store(
         lex = [c for c, _ in bm25_index(store).search(query, depth, kind, language)]
         results = rrf([vec, lex])
     return [
-        Hit(text=c.text, source=c.source, section=c.section, kind=c.kind, language=c.language, score=s, id=c.id)
+        Hit(
+            text=c.text,
+            source=c.source,
+            section=c.section,
+            kind=c.kind,
+            language=c.language,
+            score=s,
+            id=c.id,
+        )
         for c, s in results[:k]
     ]
 

@@ -65,7 +65,9 @@ def chunk_id(source: str, index: int) -> str:
 class KnowledgeStore:
     """The chunk collection plus the bookkeeping ingestion and retrieval need."""
 
-    def __init__(self, path: Path | None = None, url: str | None = None, collection: str = COLLECTION) -> None:
+    def __init__(
+        self, path: Path | None = None, url: str | None = None, collection: str = COLLECTION
+    ) -> None:
         if (path is None) == (url is None):
             raise ValueError("give exactly one of path (embedded) or url (server)")
         self.path = path
@@ -167,21 +169,28 @@ class KnowledgeStore:
         for m in got.get("metadatas") or []:
             src = str(m["source"])
             if src not in info:
-                info[src] = SourceInfo(source=src, chunks=0, file_hash=str(m["file_hash"]), kind=str(m["kind"]))
+                info[src] = SourceInfo(
+                    source=src, chunks=0, file_hash=str(m["file_hash"]), kind=str(m["kind"])
+                )
             info[src].chunks += 1
         return sorted(info.values(), key=lambda s: s.source)
 
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk (for the BM25 index)."""
         got = self._col.get(include=["documents", "metadatas"])
-        return [_stored(i, d, m) for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)]
+        return [
+            _stored(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
 
     def query(self, text: str, n: int, where: dict[str, Any] | None) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks by embedding, with cosine similarity, best first."""
         n = min(n, self.count())
         if n <= 0:
             return []
-        res = self._col.query(query_texts=[text], n_results=n, where=where, include=["documents", "metadatas", "distances"])
+        res = self._col.query(
+            query_texts=[text], n_results=n, where=where, include=["documents", "metadatas", "distances"]
+        )
         rows = zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)  # type: ignore[index]
         return [(_stored(i, d, m), 1.0 - float(dist)) for i, d, m, dist in rows]
 

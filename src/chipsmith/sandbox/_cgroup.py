@@ -125,3 +125,23 @@ class PidsCgroup:
                 return
             except OSError:
                 time.sleep(0.01)
+
+
+def remove_stale(min_age_s: float = 60.0) -> int:
+    """Delete empty per-run cgroups left by killed chipsmith processes; returns how many.
+
+    A live run's cgroup is empty only for the moment between its creation and the child joining it,
+    so only cgroups older than ``min_age_s`` count as stale.
+    """
+    parent = _parent_dir()
+    removed = 0
+    now = time.time()
+    for child in parent.iterdir() if parent is not None else []:
+        try:
+            old = now - child.stat().st_mtime > min_age_s
+            if old and child.is_dir() and not (child / "cgroup.procs").read_text().strip():
+                child.rmdir()
+                removed += 1
+        except OSError:
+            continue  # in use by a live run, or already gone
+    return removed

@@ -49,6 +49,18 @@ def labelled_containers(client: Any) -> list[Any]:
     return list(client.containers.list(all=True, filters={"label": f"{LABEL}=1"}))
 
 
+def stale_containers(client: Any, include_live: bool = False) -> list[Any]:
+    """Labelled containers whose creating process is gone from this host (all of them with include_live)."""
+    import os
+
+    found = []
+    for container in labelled_containers(client):
+        owner = container.labels.get(f"{LABEL}.owner_pid", "")
+        if include_live or not (owner.isdigit() and os.path.exists(f"/proc/{owner}")):
+            found.append(container)
+    return found
+
+
 def docker_status(image: str | None = None) -> dict[str, Any]:
     """Daemon and image state as plain data (for `chipsmith sandbox status` and `chipsmith doctor`)."""
     from chipsmith.sandbox.image.recipe import default_image, recipe_hash

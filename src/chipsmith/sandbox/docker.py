@@ -13,11 +13,13 @@ import weakref
 from typing import Any
 
 from chipsmith.registry import SANDBOXES
-from chipsmith.sandbox._docker_client import connect, require_image
+from chipsmith.sandbox._docker_client import connect, docker_status, require_image
 from chipsmith.sandbox._docker_exec import run_in_container
 from chipsmith.sandbox._docker_pool import WarmPool, remove_container, start_container
 from chipsmith.sandbox._docker_spec import pool_compatible
 from chipsmith.sandbox.base import ExecResult, Limits, SandboxError
+
+__all__ = ["DockerSandbox", "docker_status"]
 
 
 def _configured_image() -> str:

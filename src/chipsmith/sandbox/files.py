@@ -19,6 +19,7 @@ def safe_relpath(name: str) -> PurePosixPath:
 
 
 def write_files(work: Path, files: dict[str, bytes]) -> None:
+    """Write each file under ``work``, creating parent dirs; names are validated by ``safe_relpath``."""
     for name, data in files.items():
         dest = work / safe_relpath(name)
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,8 @@
-"""Pure helpers for Verilog/SystemVerilog sources: module names, the top module, input checks.
+"""Helpers for Verilog/SystemVerilog sources: module names, the top module, input checks.
 
-Nothing here runs a tool. The scanners work on source text with comments and string literals
-blanked out (keeping line breaks), which is enough to find ``module`` declarations and
-instantiations without a full parser.
+Nothing here runs a tool; all but ``read_paths`` (which reads files) are pure. The scanners work
+on source text with comments and string literals blanked out (keeping line breaks), which is
+enough to find ``module`` declarations and instantiations without a full parser.
 """
 
 from __future__ import annotations

@@ -193,7 +193,8 @@ def simulate(
 
     ``top`` defaults to the one module nobody instantiates (else ``tb``). ``data_files`` are placed
     beside the simulation (for ``$readmemh``) but not compiled. ``timeout_s`` bounds each step
-    (Verilator's C++ build gets at least 240 s). Bad input gives a ``compile`` verdict, not an error.
+    (Verilator's C++ build gets at least 240 s). Bad input gives a ``compile`` verdict, not an error;
+    an unknown ``simulator`` raises ``ValueError``; a broken sandbox raises ``SandboxError``.
     """
     start = time.monotonic()
     if simulator not in SIMULATORS:
@@ -233,7 +234,7 @@ def simulate(
 
 
 def simulate_paths(paths: list[Path], **kw: object) -> SimResult:
-    """``simulate`` on files read from disk (testbench first by convention; order does not matter).
+    """``simulate`` on files read from disk, testbench first (compile order; breaks top-detection ties).
 
     Raises ``ValueError`` with one clear line for a missing, unreadable or oversized file. Keyword
     ``data_paths`` (a list of paths) supplies data files; other keywords go to ``simulate``.

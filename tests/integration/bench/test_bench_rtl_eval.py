@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import require_tool
 
 from chipsmith.agents.base import RunContext
 from chipsmith.benchmarks.controls import NullAgent, ReferenceAgent
 from chipsmith.benchmarks.rtl_eval import evaluate
 from chipsmith.benchmarks.suites_api import load_suite
 from chipsmith.benchmarks.task import Candidate
+from helpers import require_tool
 
 pytestmark = pytest.mark.integration
 

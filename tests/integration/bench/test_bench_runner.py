@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import require_tool
 
 from chipsmith.benchmarks.results import ResultStore, comparable
 from chipsmith.benchmarks.runner import RunConfig, RunnerError, run_benchmark
+from helpers import require_tool
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +104,14 @@ def test_ray_executor_writes_the_same_records_as_the_local_one(tmp_path: Path) -
 
     require_module("ray")
     local = RunConfig(
-        suite=RTL, agent="reference", samples=2, jobs=2, run_id="local", home=tmp_path, ppa=False, tasks="adder8,popcnt8"
+        suite=RTL,
+        agent="reference",
+        samples=2,
+        jobs=2,
+        run_id="local",
+        home=tmp_path,
+        ppa=False,
+        tasks="adder8,popcnt8",
     )
     run_benchmark(local)
     run_benchmark(local.model_copy(update={"run_id": "ray", "executor": "ray"}))

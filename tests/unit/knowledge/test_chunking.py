@@ -25,7 +25,10 @@ def test_markdown_splits_by_heading_and_ignores_hashes_in_fences() -> None:
 def test_markdown_header_comment_sets_kind_and_language() -> None:
     text = "<!-- kind: error; language: cuda -->\n# T\n\nbody of the title section\n\n## E1\n\nsome cause and fix\n"
     chunks = chunking.chunk_markdown(text)
-    assert [(c.section, c.kind, c.language) for c in chunks] == [("T", "error", "cuda"), ("E1", "error", "cuda")]
+    assert [(c.section, c.kind, c.language) for c in chunks] == [
+        ("T", "error", "cuda"),
+        ("E1", "error", "cuda"),
+    ]
     assert "<!--" not in chunks[0].text
 
 
@@ -90,4 +93,10 @@ def test_unknown_suffix_and_missing_path() -> None:
         chunk_bytes(b"abc", "x.bin")
     found = list(iter_files([DATA / "docs", DATA / "nope.md"]))
     assert (DATA / "nope.md", "no such file or directory") in found
-    assert {p.name for p, _ in found if _ is None} == {"fifo_notes.md", "gray.sv", "helpers.py", "notes.txt", "cdc.pdf"}
+    assert {p.name for p, _ in found if _ is None} == {
+        "fifo_notes.md",
+        "gray.sv",
+        "helpers.py",
+        "notes.txt",
+        "cdc.pdf",
+    }

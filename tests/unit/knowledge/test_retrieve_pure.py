@@ -32,6 +32,8 @@ def test_rrf_rewards_agreement_between_lists() -> None:
 
 
 def test_first_relevant_rank() -> None:
-    hits = [Hit(text="", source="s", section=n, kind="doc", language="", score=0, id=n) for n in ("x", "y", "z")]
+    hits = [
+        Hit(text="", source="s", section=n, kind="doc", language="", score=0, id=n) for n in ("x", "y", "z")
+    ]
     assert first_relevant_rank(hits, [Relevant(source="s", section="y")]) == 2
     assert first_relevant_rank(hits, [Relevant(source="other", section="y")]) is None

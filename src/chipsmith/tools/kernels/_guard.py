@@ -22,14 +22,60 @@ CANARY = 0xA5
 # Ops a kernel file may make in forward: allocation, views, copies, metadata. Anything else is
 # torch doing the computation.
 ALLOWED_OPS = frozenset(
-    """empty empty_like empty_strided new_empty new_empty_strided zeros zeros_like new_zeros
-    fill_ zero_ copy_ clone _to_copy to contiguous view _unsafe_view reshape _reshape_alias
-    as_strided alias detach t transpose permute expand slice select unsqueeze squeeze flatten narrow
-    split unbind set_ lift_fresh resize_ _local_scalar_dense sym_size sym_stride sym_numel
-    sym_storage_offset size stride numel dim is_contiguous is_same_size record_stream""".split()
+    [
+        "empty",
+        "empty_like",
+        "empty_strided",
+        "new_empty",
+        "new_empty_strided",
+        "zeros",
+        "zeros_like",
+        "new_zeros",
+        "fill_",
+        "zero_",
+        "copy_",
+        "clone",
+        "_to_copy",
+        "to",
+        "contiguous",
+        "view",
+        "_unsafe_view",
+        "reshape",
+        "_reshape_alias",
+        "as_strided",
+        "alias",
+        "detach",
+        "t",
+        "transpose",
+        "permute",
+        "expand",
+        "slice",
+        "select",
+        "unsqueeze",
+        "squeeze",
+        "flatten",
+        "narrow",
+        "split",
+        "unbind",
+        "set_",
+        "lift_fresh",
+        "resize_",
+        "_local_scalar_dense",
+        "sym_size",
+        "sym_stride",
+        "sym_numel",
+        "sym_storage_offset",
+        "size",
+        "stride",
+        "numel",
+        "dim",
+        "is_contiguous",
+        "is_same_size",
+        "record_stream",
+    ]
 )
-_ALLOC_OPS = frozenset("empty empty_like empty_strided new_empty new_empty_strided".split())
-_ZERO_OPS = frozenset("zeros zeros_like new_zeros".split())
+_ALLOC_OPS = frozenset(["empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided"])
+_ZERO_OPS = frozenset(["zeros", "zeros_like", "new_zeros"])
 
 
 def op_name(func: Any) -> str:
@@ -39,6 +85,12 @@ def op_name(func: Any) -> str:
 
 class GuardMode(TorchDispatchMode):
     """Records disallowed ops and serves guarded, poisoned allocations."""
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # Otherwise torch wraps __torch_dispatch__ in dynamo.disable, whose first call imports
+        # torch._dynamo: seconds per worker, for a compiler this worker never uses.
+        return False
 
     def __init__(self, flag_compute: bool = True, guard_alloc: bool = True) -> None:
         super().__init__()

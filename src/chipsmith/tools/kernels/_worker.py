@@ -78,9 +78,11 @@ class Runner:
         same = prev is not None and len(prev) == len(fresh)
         if same:
             for p, f in zip(prev, fresh, strict=True):  # type: ignore[arg-type]
-                if isinstance(f, torch.Tensor) != isinstance(p, torch.Tensor):
-                    same = False
-                elif isinstance(f, torch.Tensor) and (p.shape != f.shape or p.dtype != f.dtype):
+                if (
+                    isinstance(f, torch.Tensor) != isinstance(p, torch.Tensor)
+                    or isinstance(f, torch.Tensor)
+                    and (p.shape != f.shape or p.dtype != f.dtype)
+                ):
                     same = False
         if same:
             for p, f in zip(prev, fresh, strict=True):  # type: ignore[arg-type]

@@ -63,7 +63,7 @@ def set_threads() -> None:
 
 def emit(arrays: dict[str, np.ndarray], meta: dict[str, Any], out_dir: str = ".") -> None:
     """Write the outputs (no pickles) and the JSON metadata the parent reads."""
-    np.savez(Path(out_dir) / OUT_NPZ, **arrays)
+    np.savez(Path(out_dir) / OUT_NPZ, **arrays)  # type: ignore[arg-type]
     Path(out_dir, OUT_META).write_text(json.dumps(meta))
 
 

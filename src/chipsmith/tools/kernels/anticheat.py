@@ -32,20 +32,115 @@ Check = Callable[[ast.Module, str], list[Finding]]
 
 # torch.<name> calls a kernel file may make: allocation, dtypes, devices, no-grad contexts.
 TORCH_ALLOWED = frozenset(
-    """empty empty_like empty_strided zeros zeros_like device dtype Size Tensor no_grad inference_mode
-    float32 float16 bfloat16 float64 int64 int32 int16 int8 uint8 bool long int float half double
-    cuda is_tensor get_default_dtype nn""".split()
+    [
+        "empty",
+        "empty_like",
+        "empty_strided",
+        "zeros",
+        "zeros_like",
+        "device",
+        "dtype",
+        "Size",
+        "Tensor",
+        "no_grad",
+        "inference_mode",
+        "float32",
+        "float16",
+        "bfloat16",
+        "float64",
+        "int64",
+        "int32",
+        "int16",
+        "int8",
+        "uint8",
+        "bool",
+        "long",
+        "int",
+        "float",
+        "half",
+        "double",
+        "cuda",
+        "is_tensor",
+        "get_default_dtype",
+        "nn",
+    ]
 )
-TORCH_CUDA_ALLOWED = frozenset("is_available synchronize current_device device_count".split())
+TORCH_CUDA_ALLOWED = frozenset(["is_available", "synchronize", "current_device", "device_count"])
 # Tensor methods that compute (the dynamic guard catches the rest, e.g. ``x + y``).
 COMPUTE_METHODS = frozenset(
-    """relu sigmoid tanh exp log softmax log_softmax sum mean max min amax amin argmax argmin matmul mm bmm
-    addmm mul add sub div pow sqrt rsqrt abs neg clamp clamp_min clamp_max where cumsum cumprod norm
-    var std layer_norm conv1d conv2d gelu silu erf sort topk einsum masked_fill maximum minimum
-    prod logsumexp softplus baddbmm outer dot""".split()
+    [
+        "relu",
+        "sigmoid",
+        "tanh",
+        "exp",
+        "log",
+        "softmax",
+        "log_softmax",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "amax",
+        "amin",
+        "argmax",
+        "argmin",
+        "matmul",
+        "mm",
+        "bmm",
+        "addmm",
+        "mul",
+        "add",
+        "sub",
+        "div",
+        "pow",
+        "sqrt",
+        "rsqrt",
+        "abs",
+        "neg",
+        "clamp",
+        "clamp_min",
+        "clamp_max",
+        "where",
+        "cumsum",
+        "cumprod",
+        "norm",
+        "var",
+        "std",
+        "layer_norm",
+        "conv1d",
+        "conv2d",
+        "gelu",
+        "silu",
+        "erf",
+        "sort",
+        "topk",
+        "einsum",
+        "masked_fill",
+        "maximum",
+        "minimum",
+        "prod",
+        "logsumexp",
+        "softplus",
+        "baddbmm",
+        "outer",
+        "dot",
+    ]
 )
 PATCHABLE_ROOTS = frozenset(
-    "torch time np numpy F math builtins triton tl threading ctypes chipsmith".split()
+    [
+        "torch",
+        "time",
+        "np",
+        "numpy",
+        "F",
+        "math",
+        "builtins",
+        "triton",
+        "tl",
+        "threading",
+        "ctypes",
+        "chipsmith",
+    ]
 )
 BANNED_IMPORTS = {
     "threading": "threads",
@@ -63,9 +158,31 @@ BANNED_IMPORTS = {
     "shutil": "process",
 }
 MEMORY_TRICKS = frozenset(
-    """frombuffer from_blob from_dlpack as_strided set_ untyped_storage storage UntypedStorage
-    memmove memset string_at cast addressof pythonapi CDLL cdll LoadLibrary PyDLL""".split()
+    [
+        "frombuffer",
+        "from_blob",
+        "from_dlpack",
+        "as_strided",
+        "set_",
+        "untyped_storage",
+        "storage",
+        "UntypedStorage",
+        "memmove",
+        "memset",
+        "string_at",
+        "cast",
+        "addressof",
+        "pythonapi",
+        "CDLL",
+        "cdll",
+        "LoadLibrary",
+        "PyDLL",
+    ]
 )
+
+
+def _line(node: ast.AST) -> int | None:
+    return getattr(node, "lineno", None)
 
 
 def _dotted(node: ast.AST) -> str:
@@ -97,18 +214,18 @@ def check_torch_compute(tree: ast.Module, src: str) -> list[Finding]:
             if parts[1] in ("nn",) and len(parts) == 3 and parts[2][:1].isupper():
                 continue  # nn.Parameter / nn.Linear in __init__; calling such a module is caught at run time
             if parts[1] not in TORCH_ALLOWED or parts[1] in ("nn", "cuda"):
-                out.append(Finding(check="torch-compute", message=f"calls {name}", line=node.lineno))
+                out.append(Finding(check="torch-compute", message=f"calls {name}", line=_line(node)))
         elif parts[0] == "F" and len(parts) == 2:
-            out.append(Finding(check="torch-compute", message=f"calls {name}", line=node.lineno))
+            out.append(Finding(check="torch-compute", message=f"calls {name}", line=_line(node)))
         elif (
             isinstance(node.func, ast.Attribute)
             and node.func.attr in COMPUTE_METHODS
             and parts[0] not in ("tl", "triton", "np", "math", "_lib", "lib", "self")
         ):
-            out.append(Finding(check="torch-compute", message=f"calls .{node.func.attr}()", line=node.lineno))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-            out.append(Finding(check="torch-compute", message="uses the @ operator", line=node.lineno))
+            out.append(Finding(check="torch-compute", message=f"calls .{node.func.attr}()", line=_line(node)))
+    for op in ast.walk(tree):
+        if isinstance(op, ast.BinOp) and isinstance(op.op, ast.MatMult):
+            out.append(Finding(check="torch-compute", message="uses the @ operator", line=_line(op)))
     return out
 
 
@@ -123,24 +240,24 @@ def check_reference_use(tree: ast.Module, src: str) -> list[Finding]:
                         Finding(
                             check="reference",
                             message=f"ModelNew inherits {_dotted(base) or 'a non-Module'}",
-                            line=node.lineno,
+                            line=_line(node),
                         )
                     )
         elif isinstance(node, ast.Name) and node.id in ("Model", "get_inputs", "__import__"):
-            out.append(Finding(check="reference", message=f"refers to {node.id}", line=node.lineno))
+            out.append(Finding(check="reference", message=f"refers to {node.id}", line=_line(node)))
         elif isinstance(node, ast.Attribute) and node.attr in ("modules", "_getframe", "f_back", "f_globals"):
-            out.append(Finding(check="reference", message=f"reaches into .{node.attr}", line=node.lineno))
+            out.append(Finding(check="reference", message=f"reaches into .{node.attr}", line=_line(node)))
         elif isinstance(node, ast.ImportFrom | ast.Import):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             if any(n.split(".")[0] == "reference" for n in names):
-                out.append(Finding(check="reference", message="imports the reference", line=node.lineno))
+                out.append(Finding(check="reference", message="imports the reference", line=_line(node)))
     return out
 
 
 def check_fallback(tree: ast.Module, src: str) -> list[Finding]:
     """try/except: a kernel that fails silently falls back to something else."""
     return [
-        Finding(check="fallback", message="try/except (fallbacks are not allowed)", line=n.lineno)
+        Finding(check="fallback", message="try/except (fallbacks are not allowed)", line=_line(n))
         for n in ast.walk(tree)
         if isinstance(n, ast.Try) and n.handlers
     ]
@@ -158,16 +275,16 @@ def check_monkey_patch(tree: ast.Module, src: str) -> list[Finding]:
         for t in targets:
             name = _dotted(t) if isinstance(t, ast.Attribute) else ""
             if name and name.split(".")[0] in PATCHABLE_ROOTS:
-                out.append(Finding(check="monkey-patch", message=f"assigns {name}", line=node.lineno))
+                out.append(Finding(check="monkey-patch", message=f"assigns {name}", line=_line(node)))
             if isinstance(t, ast.Attribute) and t.attr in ("__class__", "forward", "__call__"):
-                out.append(Finding(check="monkey-patch", message=f"assigns .{t.attr}", line=node.lineno))
-    for node, name in _calls(tree):
+                out.append(Finding(check="monkey-patch", message=f"assigns .{t.attr}", line=_line(node)))
+    for call, name in _calls(tree):
         if name in _BARE_PATCHERS or name.split(".")[-1] in ("settrace", "setprofile", "setattr"):
-            out.append(Finding(check="monkey-patch", message=f"calls {name}", line=node.lineno))
+            out.append(Finding(check="monkey-patch", message=f"calls {name}", line=_line(call)))
     return out
 
 
-_BARE_PATCHERS = frozenset("setattr delattr exec eval compile globals vars".split())
+_BARE_PATCHERS = frozenset(["setattr", "delattr", "exec", "eval", "compile", "globals", "vars"])
 
 
 def check_imports(tree: ast.Module, src: str) -> list[Finding]:
@@ -182,7 +299,7 @@ def check_imports(tree: ast.Module, src: str) -> list[Finding]:
         for n in names:
             why = BANNED_IMPORTS.get(n.split(".")[0])
             if why:
-                out.append(Finding(check="side-effects", message=f"imports {n} ({why})", line=node.lineno))
+                out.append(Finding(check="side-effects", message=f"imports {n} ({why})", line=_line(node)))
     for node, name in _calls(tree):
         last = name.split(".")[-1]
         if name in ("open", "os.system", "os.fork", "os.popen") or last in (
@@ -191,7 +308,7 @@ def check_imports(tree: ast.Module, src: str) -> list[Finding]:
             "stream",
             "Process",
         ):
-            out.append(Finding(check="side-effects", message=f"calls {name}", line=node.lineno))
+            out.append(Finding(check="side-effects", message=f"calls {name}", line=_line(node)))
     return out
 
 
@@ -206,24 +323,24 @@ def check_tensor_subclass(tree: ast.Module, src: str) -> list[Finding]:
                         Finding(
                             check="tensor-subclass",
                             message=f"class {node.name} subclasses {_dotted(base)}",
-                            line=node.lineno,
+                            line=_line(node),
                         )
                     )
         elif isinstance(node, ast.FunctionDef) and node.name in ("__torch_function__", "__torch_dispatch__"):
-            out.append(Finding(check="tensor-subclass", message=f"defines {node.name}", line=node.lineno))
+            out.append(Finding(check="tensor-subclass", message=f"defines {node.name}", line=_line(node)))
         elif isinstance(node, ast.Attribute) and node.attr in (
             "_make_subclass",
             "as_subclass",
             "_make_wrapper_subclass",
         ):
-            out.append(Finding(check="tensor-subclass", message=f"uses .{node.attr}", line=node.lineno))
+            out.append(Finding(check="tensor-subclass", message=f"uses .{node.attr}", line=_line(node)))
     return out
 
 
 def check_memory_tricks(tree: ast.Module, src: str) -> list[Finding]:
     """Tensors over raw memory (reading freed or foreign buffers), raw copies, stray libraries."""
     return [
-        Finding(check="memory", message=f"uses {node.attr}", line=node.lineno)
+        Finding(check="memory", message=f"uses {node.attr}", line=_line(node))
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute) and node.attr in MEMORY_TRICKS
     ]
@@ -239,7 +356,7 @@ def check_caching(tree: ast.Module, src: str) -> list[Finding]:
                 if name.split(".")[-1] in ("lru_cache", "cache", "cached_property"):
                     out.append(
                         Finding(
-                            check="caching", message=f"{node.name} is memoised with {name}", line=node.lineno
+                            check="caching", message=f"{node.name} is memoised with {name}", line=_line(node)
                         )
                     )
         key: ast.AST | None = None
@@ -251,7 +368,7 @@ def check_caching(tree: ast.Module, src: str) -> list[Finding]:
             for _, name in _calls(key):
                 if name.split(".")[-1] in ("data_ptr", "id", "hash"):
                     out.append(
-                        Finding(check="caching", message=f"looks results up by {name}()", line=node.lineno)
+                        Finding(check="caching", message=f"looks results up by {name}()", line=_line(node))
                     )
     return out
 
@@ -279,7 +396,7 @@ def check_shape_special(tree: ast.Module, src: str) -> list[Finding]:
                 Finding(
                     check="shape-special",
                     message="compares a tensor size with a fixed number",
-                    line=node.lineno,
+                    line=_line(node),
                 )
             )
     return out

@@ -9,7 +9,15 @@ from __future__ import annotations
 from chipsmith.tools.kernels import cpp_backend, cuda_backend, torch_backend, triton_backend
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend
 
-__all__ = ["CompileResult", "KernelBackend", "get_backend", "cpp_backend", "cuda_backend", "torch_backend", "triton_backend"]
+__all__ = [
+    "CompileResult",
+    "KernelBackend",
+    "get_backend",
+    "cpp_backend",
+    "cuda_backend",
+    "torch_backend",
+    "triton_backend",
+]
 
 
 def get_backend(name: str) -> KernelBackend:

@@ -48,7 +48,9 @@ class CudaBackend(KernelBackend):
         if cu is None:
             return CompileResult(ok=False, message="cuda candidate has no literal CUDA_SOURCE string")
         if shutil.which("nvcc") is None:
-            return CompileResult(ok=False, message="nvcc not found: install the CUDA toolkit to check CUDA kernels")
+            return CompileResult(
+                ok=False, message="nvcc not found: install the CUDA toolkit to check CUDA kernels"
+            )
         t0 = time.perf_counter()
         try:
             kernels = ptxas_report(cu)

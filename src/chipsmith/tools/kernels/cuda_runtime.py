@@ -75,11 +75,17 @@ def ptxas_report(source: str, arch: str = DEFAULT_ARCH, timeout_s: float = 120.0
         src = Path(tmp) / "k.cu"
         src.write_text(source)
         try:
-            proc = subprocess.run(ptxas_command(src, Path(tmp) / "k.o", arch), capture_output=True, text=True, timeout=timeout_s)
+            proc = subprocess.run(
+                ptxas_command(src, Path(tmp) / "k.o", arch), capture_output=True, text=True, timeout=timeout_s
+            )
         except FileNotFoundError as exc:
             raise CompileError("nvcc not found: install the CUDA toolkit") from exc
     if proc.returncode != 0:
-        errs = [ln for ln in proc.stderr.splitlines() if "error" in ln] or proc.stderr.splitlines()[-1:] or ["nvcc failed"]
+        errs = (
+            [ln for ln in proc.stderr.splitlines() if "error" in ln]
+            or proc.stderr.splitlines()[-1:]
+            or ["nvcc failed"]
+        )
         raise CompileError(errs[0].strip())
     return parse_ptxas(proc.stdout + proc.stderr)
 

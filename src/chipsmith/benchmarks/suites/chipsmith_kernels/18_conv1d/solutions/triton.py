@@ -6,22 +6,23 @@ import triton.language as tl
 
 @triton.jit
 def conv1d_kernel(x_ptr, w_ptr, b_ptr, out_ptr, CIN, COUT, L, LOUT, KS,
-                  BLOCK_CI: tl.constexpr, BLOCK_L: tl.constexpr):
-    # program (b * COUT + co, block of output positions); input channels are reduced a tile at a time
-    pid = tl.program_id(0)
-    b = pid // COUT
-    co = pid % COUT
-    lo = tl.program_id(1) * BLOCK_L + tl.arange(0, BLOCK_L)
-    acc = tl.zeros([BLOCK_L], dtype=tl.float32)
+                  BLOCK_CO: tl.constexpr, BLOCK_CI: tl.constexpr, BLOCK_L: tl.constexpr):
+    # implicit GEMM: per tap k, out[co, l] += W[co, ci, k] @ x[ci, l + k], a tile of each at a time
+    b = tl.program_id(0).to(tl.int64)
+    co = tl.program_id(1) * BLOCK_CO + tl.arange(0, BLOCK_CO)
+    lo = tl.program_id(2) * BLOCK_L + tl.arange(0, BLOCK_L)
+    acc = tl.zeros([BLOCK_CO, BLOCK_L], dtype=tl.float32)
     for ci0 in range(0, CIN, BLOCK_CI):
         ci = ci0 + tl.arange(0, BLOCK_CI)
         for k in range(0, KS):
-            w = tl.load(w_ptr + (co * CIN + ci) * KS + k, mask=ci < CIN, other=0.0)
-            xm = (ci[:, None] < CIN) & (lo[None, :] < LOUT)
-            x = tl.load(x_ptr + (b * CIN + ci[:, None]).to(tl.int64) * L + lo[None, :] + k, mask=xm, other=0.0)
-            acc += tl.sum(w[:, None] * x, axis=0)
-    acc += tl.load(b_ptr + co)
-    tl.store(out_ptr + pid.to(tl.int64) * LOUT + lo, acc, mask=lo < LOUT)
+            w = tl.load(w_ptr + (co[:, None] * CIN + ci[None, :]) * KS + k,
+                        mask=(co[:, None] < COUT) & (ci[None, :] < CIN), other=0.0)
+            x = tl.load(x_ptr + (b * CIN + ci[:, None]) * L + lo[None, :] + k,
+                        mask=(ci[:, None] < CIN) & (lo[None, :] < LOUT), other=0.0)
+            acc += tl.dot(w, x, input_precision="ieee")
+    acc += tl.load(b_ptr + co, mask=co < COUT, other=0.0)[:, None]
+    tl.store(out_ptr + (b * COUT + co[:, None]) * LOUT + lo[None, :], acc,
+             mask=(co[:, None] < COUT) & (lo[None, :] < LOUT))
 
 
 class ModelNew(nn.Module):
@@ -38,7 +39,7 @@ class ModelNew(nn.Module):
         cout, _, ks = w.shape
         lout = length - ks + 1
         out = torch.empty(b, cout, lout, dtype=x.dtype, device=x.device)
-        BLOCK_L = 128
-        grid = (b * cout, triton.cdiv(lout, BLOCK_L))
-        conv1d_kernel[grid](x, w, self.bias, out, cin, cout, length, lout, ks, BLOCK_CI=16, BLOCK_L=BLOCK_L)
+        BLOCK_CO, BLOCK_L = 32, 128
+        grid = (b, triton.cdiv(cout, BLOCK_CO), triton.cdiv(lout, BLOCK_L))
+        conv1d_kernel[grid](x, w, self.bias, out, cin, cout, length, lout, ks, BLOCK_CO=BLOCK_CO, BLOCK_CI=16, BLOCK_L=BLOCK_L)
         return out
