@@ -77,13 +77,19 @@ def _compare(got: Any, want: Any, atol: float, rtol: float) -> tuple[bool, float
     if not isinstance(got, torch.Tensor):
         return False, float("inf"), f"returned {type(got).__name__}"
     if got.shape != want.shape or got.dtype != want.dtype:
-        return False, float("inf"), f"got {tuple(got.shape)} {got.dtype}, want {tuple(want.shape)} {want.dtype}"
+        return (
+            False,
+            float("inf"),
+            f"got {tuple(got.shape)} {got.dtype}, want {tuple(want.shape)} {want.dtype}",
+        )
     err = (got.double() - want.double()).abs().max().item() if want.numel() else 0.0
     ok = bool(torch.allclose(got.double(), want.double(), atol=atol, rtol=rtol, equal_nan=False))
     return ok, err, "" if ok else "mismatch"
 
 
-def _run_one(ref: Any, sol: Any, inputs: list[Any], init: list[Any], atol: float, rtol: float) -> dict[str, Any]:
+def _run_one(
+    ref: Any, sol: Any, inputs: list[Any], init: list[Any], atol: float, rtol: float
+) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(1)
@@ -99,7 +105,9 @@ def _run_one(ref: Any, sol: Any, inputs: list[Any], init: list[Any], atol: float
         got = cand(*inputs)
     dt = time.perf_counter() - t0
     ok, err, why = _compare(got, want, atol, rtol)
-    if any(isinstance(a, torch.Tensor) and not torch.equal(a, b) for a, b in zip(inputs, before, strict=True)):
+    if any(
+        isinstance(a, torch.Tensor) and not torch.equal(a, b) for a, b in zip(inputs, before, strict=True)
+    ):
         ok, why = False, "mutated an input"
     return {"ok": ok, "err": err, "why": why, "sec": dt}
 
@@ -117,6 +125,14 @@ def _time(fn: Any, inputs: list[Any], reps: int) -> float:
     return sorted(times)[len(times) // 2]
 
 
+def _size(shape: dict[str, Any]) -> int:
+    """Product of a shape's sizes: orders shapes from cheapest to dearest to check."""
+    size = 1
+    for v in shape.values():
+        size *= v if isinstance(v, int) else 1
+    return size
+
+
 def worker(task: Path, backend: str, n_shapes: int, seed: int, bench: bool) -> dict[str, Any]:
     """Check one backend's solution of one task on its shapes; returns a JSON-able summary."""
     import torch
@@ -126,7 +142,7 @@ def worker(task: Path, backend: str, n_shapes: int, seed: int, bench: bool) -> d
     ref = _load(task / "reference.py", f"ref_{task.name}")
     sol = _load(task / "solutions" / f"{backend}.py", f"sol_{task.name}_{backend}")
     rows = []
-    shapes = meta["shapes"] if n_shapes <= 0 else meta["shapes"][-n_shapes:]
+    shapes = meta["shapes"] if n_shapes <= 0 else sorted(meta["shapes"], key=_size)[:n_shapes]
     for shape in shapes:
         for k, v in shape.items():
             setattr(ref, k, v)
@@ -137,8 +153,15 @@ def worker(task: Path, backend: str, n_shapes: int, seed: int, bench: bool) -> d
         for scale in REDRAW_SCALES:
             runs.append(_run_one(ref, sol, _redraw(inputs, scale), init, atol, rtol))
         bad = [r["why"] for r in runs if not r["ok"]]
-        rows.append({"shape": shape, "ok": not bad, "why": ",".join(sorted(set(bad))),
-                     "err": max(r["err"] for r in runs), "sec": runs[0]["sec"]})
+        rows.append(
+            {
+                "shape": shape,
+                "ok": not bad,
+                "why": ",".join(sorted(set(bad))),
+                "err": max(r["err"] for r in runs),
+                "sec": runs[0]["sec"],
+            }
+        )
     result: dict[str, Any] = {"task": meta["id"], "dir": task.name, "backend": backend, "rows": rows}
     if bench and backend != "triton" and all(r["ok"] for r in rows):
         for k, v in meta["shapes"][0].items():
@@ -161,8 +184,13 @@ def _spawn(tasks: list[Path], backend: str, args: argparse.Namespace) -> tuple[l
     cmd = [sys.executable, __file__, "--worker", backend, str(n), str(args.seed), str(int(args.bench))]
     env = dict(os.environ, TRITON_INTERPRET="1", OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))
     try:
-        proc = subprocess.run(cmd + [str(t) for t in tasks], capture_output=True, text=True,
-                              timeout=args.timeout * len(tasks), env=env)
+        proc = subprocess.run(
+            cmd + [str(t) for t in tasks],
+            capture_output=True,
+            text=True,
+            timeout=args.timeout * len(tasks),
+            env=env,
+        )
         out, err, rc = proc.stdout, proc.stderr, proc.returncode
     except subprocess.TimeoutExpired as exc:
         out, err, rc = (exc.stdout or b"").decode(), "timeout", -1
@@ -178,7 +206,7 @@ def run_backend(tasks: list[Path], backend: str, args: argparse.Namespace) -> li
     while pending:
         done, why = _spawn(pending, backend, args)
         results += done
-        pending = pending[len(done):]
+        pending = pending[len(done) :]
         if pending:
             results.append({"task": pending[0].name, "backend": backend, "error": why})
             pending = pending[1:]
@@ -188,7 +216,9 @@ def run_backend(tasks: list[Path], backend: str, args: argparse.Namespace) -> li
 def cuda_source(path: Path) -> str | None:
     """The ``CUDA_SOURCE`` string literal of a solution file, read without importing it."""
     for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CUDA_SOURCE" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "CUDA_SOURCE" for t in node.targets
+        ):
             return str(ast.literal_eval(node.value))
     return None
 
@@ -204,23 +234,42 @@ def check_cuda(task: Path, arch: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         cu = Path(tmp) / "k.cu"
         cu.write_text(src)
-        cmd = ["nvcc", "-O3", f"-arch={arch}", "-shared", "-Xcompiler", "-fPIC", str(cu), "-o", str(Path(tmp) / "k.so")]
+        cmd = [
+            "nvcc",
+            "-O3",
+            f"-arch={arch}",
+            "-shared",
+            "-Xcompiler",
+            "-fPIC",
+            str(cu),
+            "-o",
+            str(Path(tmp) / "k.so"),
+        ]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     ok = proc.returncode == 0
-    row = {"shape": {"nvcc": arch}, "ok": ok, "why": "" if ok else proc.stderr.strip()[-300:], "err": 0.0,
-           "sec": time.perf_counter() - t0}
+    row = {
+        "shape": {"nvcc": arch},
+        "ok": ok,
+        "why": "" if ok else proc.stderr.strip()[-300:],
+        "err": 0.0,
+        "sec": time.perf_counter() - t0,
+    }
     return {"task": task.name, "backend": "cuda", "rows": [row]}
 
 
 def summarize(results: list[dict[str, Any]]) -> int:
     """Print one line per (task, backend); return the number of failures."""
     failures = 0
-    print(f"{'task':<28}{'backend':<8}{'status':<7}{'shapes':<8}{'max err':>10}{'kern s':>8}{'ref ms':>9}{'sol ms':>9}  note")
+    print(
+        f"{'task':<28}{'backend':<8}{'status':<7}{'shapes':<8}{'max err':>10}{'kern s':>8}{'ref ms':>9}{'sol ms':>9}  note"
+    )
     for r in results:
         if "error" in r:
             failures += 1
-            print(f"{r['task']:<28}{r['backend']:<8}{'ERROR':<7}{'':<8}{'':>10}{'':>8}{'':>9}{'':>9}  {r['error']}")
+            print(
+                f"{r['task']:<28}{r['backend']:<8}{'ERROR':<7}{'':<8}{'':>10}{'':>8}{'':>9}{'':>9}  {r['error']}"
+            )
             continue
         rows = r["rows"]
         ok = all(x["ok"] for x in rows)
@@ -232,7 +281,9 @@ def summarize(results: list[dict[str, Any]]) -> int:
         status = "PASS" if ok else "FAIL"
         passed = f"{sum(x['ok'] for x in rows)}/{len(rows)}"
         err = max(x["err"] for x in rows)
-        print(f"{r['task']:<28}{r['backend']:<8}{status:<7}{passed:<8}{err:>10.2e}{wall:>8.2f}{ref_ms:>9}{sol_ms:>9}  {why[:300]}")
+        print(
+            f"{r['task']:<28}{r['backend']:<8}{status:<7}{passed:<8}{err:>10.2e}{wall:>8.2f}{ref_ms:>9}{sol_ms:>9}  {why[:300]}"
+        )
     print(f"{len(results) - failures}/{len(results)} passed")
     return failures
 
@@ -242,7 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--suite", type=Path, default=SUITE)
     p.add_argument("--tasks", default="", help="comma-separated task ids or dir names (default: all)")
     p.add_argument("--backends", default="triton,cpp", help="comma-separated: triton, cpp")
-    p.add_argument("--triton-shapes", type=int, default=0, help="check only the last N shapes with triton (0 = all)")
+    p.add_argument(
+        "--triton-shapes", type=int, default=0, help="check only the N smallest shapes with triton (0 = all): the interpreter is slow"
+    )
     p.add_argument("--cuda", action="store_true", help="also compile-check solutions/cuda.py with nvcc")
     p.add_argument("--arch", default="sm_90")
     p.add_argument("--bench", action="store_true", help="time reference vs solution on the timing shape")
@@ -256,11 +309,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no tasks found under {args.suite}", file=sys.stderr)
         return 2
     # split each backend's tasks into ``jobs`` interleaved batches, one subprocess each
-    batches = [(tasks[i :: args.jobs], b) for b in filter(None, args.backends.split(",")) for i in range(args.jobs)]
+    batches = [
+        (tasks[i :: args.jobs], b) for b in filter(None, args.backends.split(",")) for i in range(args.jobs)
+    ]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         parts = list(pool.map(lambda tb: run_backend(tb[0], tb[1], args), [b for b in batches if b[0]]))
         order = {t.name: i for i, t in enumerate(tasks)}
-        results = sorted((r for part in parts for r in part), key=lambda r: (r["backend"], order.get(r.get("dir", r["task"]), 0)))
+        results = sorted(
+            (r for part in parts for r in part),
+            key=lambda r: (r["backend"], order.get(r.get("dir", r["task"]), 0)),
+        )
         if args.cuda:
             results += list(pool.map(lambda t: check_cuda(t, args.arch), tasks))
     if args.json:
@@ -275,7 +333,11 @@ if __name__ == "__main__":
             try:
                 _res = worker(Path(_task), _backend, int(_n), int(_seed), bool(int(_bench)))
             except Exception as exc:  # a broken solution fails its row; the checker goes on
-                _res = {"task": Path(_task).name, "backend": _backend, "error": f"{type(exc).__name__}: {exc}"[:300]}
+                _res = {
+                    "task": Path(_task).name,
+                    "backend": _backend,
+                    "error": f"{type(exc).__name__}: {exc}"[:300],
+                }
             print(json.dumps(_res), flush=True)
         sys.exit(0)
     sys.exit(main())

@@ -91,7 +91,9 @@ def check_task(task_dir: Path) -> Row:
     null = (nnote or f"{nm}/{nn}") if null_fails else "PASSES (testbench too weak)"
     syn = synthesize(task_dir, meta["top"])
     ok = ref_ok and null_fails and not syn.startswith("FAIL") and meta["id"] == task_dir.name
-    return Row(task_dir.name, meta["category"], meta["difficulty"], ref, null, syn, time.monotonic() - start, ok)
+    return Row(
+        task_dir.name, meta["category"], meta["difficulty"], ref, null, syn, time.monotonic() - start, ok
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,9 +117,23 @@ def main(argv: list[str] | None = None) -> int:
     fmt = "{:<14} {:<13} {:<7} {:<12} {:<18} {:<12} {:>6} {}"
     print(fmt.format("task", "category", "diff", "ref", "null", "synth", "s", "ok"))
     for r in rows:
-        print(fmt.format(r.task, r.category, r.difficulty, r.ref, r.null, r.synth, f"{r.seconds:.1f}", "ok" if r.ok else "FAIL"))
+        print(
+            fmt.format(
+                r.task,
+                r.category,
+                r.difficulty,
+                r.ref,
+                r.null,
+                r.synth,
+                f"{r.seconds:.1f}",
+                "ok" if r.ok else "FAIL",
+            )
+        )
     bad = [r.task for r in rows if not r.ok]
-    print(f"{len(rows) - len(bad)}/{len(rows)} tasks ok in {time.monotonic() - start:.1f} s" + (f"; failing: {', '.join(bad)}" if bad else ""))
+    print(
+        f"{len(rows) - len(bad)}/{len(rows)} tasks ok in {time.monotonic() - start:.1f} s"
+        + (f"; failing: {', '.join(bad)}" if bad else "")
+    )
     return 1 if bad else 0
 
 

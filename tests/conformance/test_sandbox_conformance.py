@@ -169,12 +169,15 @@ def _host_addresses() -> list[str]:
     return sorted(addrs)
 
 
-def test_network_is_unreachable(sandbox, host_listener):
+def test_network_and_host_sockets_are_unreachable(sandbox, host_listener):
     targets = [(a, host_listener) for a in _host_addresses()]
     code = (
         "import socket, sys\nok = []\n"
         f"for host, port in {targets!r}:\n"
         "    try:\n        socket.create_connection((host, port), timeout=2).close(); ok.append(host)\n"
+        "    except OSError:\n        pass\n"
+        "for path in ('/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock'):\n"
+        "    try:\n        s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(path); ok.append(path)\n"
         "    except OSError:\n        pass\nprint('connected:', ok)\n"
     )
     res = sandbox.run(["python3", "-c", code], {}, timeout_s=30)
@@ -183,10 +186,15 @@ def test_network_is_unreachable(sandbox, host_listener):
 
 def test_writes_outside_the_work_dir_fail(sandbox, tmp_path):
     host_target = tmp_path / "escaped.txt"
-    script = f"echo x > {host_target}; touch /etc/chipsmith-escape || echo etc-refused; echo ok > inside.txt"
+    # Writing a sysctl's current value back is harmless if it got through, and must not get through.
+    knob = "/proc/sys/kernel/printk_ratelimit"
+    script = (
+        f"echo x > {host_target}; touch /etc/chipsmith-escape || echo etc-refused; "
+        f"(echo $(cat {knob}) > {knob}) 2>/dev/null || echo sysctl-refused; echo ok > inside.txt"
+    )
     res = sandbox.run(["sh", "-c", script], {}, timeout_s=30, want=["inside.txt"])
     assert not host_target.exists() and not Path("/etc/chipsmith-escape").exists()
-    assert "etc-refused" in res.stdout
+    assert "etc-refused" in res.stdout and "sysctl-refused" in res.stdout
     assert res.files == {"inside.txt": b"ok\n"}
 
 
@@ -198,6 +206,19 @@ def test_host_secrets_are_not_visible(sandbox, monkeypatch):
     assert res.ok and "PATH=" in res.stdout
     for key, value in secrets.items():
         assert key not in res.stdout and value not in res.stdout
+
+
+@pytest.fixture
+def home_secret_file():
+    path = Path.home() / f".chipsmith-conformance-secret-{os.getpid()}"
+    path.write_text("secret-file-5d2e\n")
+    yield path
+    path.unlink()
+
+
+def test_host_credential_files_are_not_readable(sandbox, home_secret_file):
+    res = sandbox.run(["sh", "-c", f"cat {home_secret_file} ~/.netrc 2>&1; echo end"], {}, timeout_s=30)
+    assert "end" in res.stdout and "secret-file-5d2e" not in res.stdout
 
 
 def test_symlink_escaping_the_work_dir_is_refused(sandbox):

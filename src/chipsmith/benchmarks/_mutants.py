@@ -54,7 +54,19 @@ OP_SWAPS: dict[str, tuple[str, ...]] = {
     "||": ("&&",),
     "*": ("+",),
 }
-DECL_WORDS = {"input", "output", "inout", "reg", "wire", "logic", "integer", "genvar", "module", "parameter", "localparam"}
+DECL_WORDS = {
+    "input",
+    "output",
+    "inout",
+    "reg",
+    "wire",
+    "logic",
+    "integer",
+    "genvar",
+    "module",
+    "parameter",
+    "localparam",
+}
 STMT_BREAKS = {";", "begin", "end", "else", "endcase", "endgenerate", "generate"}
 RESET_RE = re.compile(r"^(rst|reset|srst|clear|clr)$", re.IGNORECASE)
 ENABLE_RE = re.compile(r"^(en|enable|ce|we|load)$|_en$", re.IGNORECASE)
@@ -193,7 +205,11 @@ def _widths(toks: list[Token]) -> dict[str, tuple[int, bool]]:
         t = toks[i]
         if t.text in ("input", "output", "inout", "reg", "wire", "integer", "localparam", "parameter"):
             width = 32 if t.text == "integer" else 1
-        elif t.in_decl and t.text == "[" and (toks[i - 1].kind != "ident" or toks[i - 1].text in DECL_WORDS | KEYWORDS):
+        elif (
+            t.in_decl
+            and t.text == "["
+            and (toks[i - 1].kind != "ident" or toks[i - 1].text in DECL_WORDS | KEYWORDS)
+        ):
             j = _matching(toks, i)
             rng = [x.text for x in toks[i + 1 : j]]
             if len(rng) == 3 and rng[1] == ":" and rng[0].isdigit() and rng[2].isdigit():
@@ -214,7 +230,12 @@ def _lhs_width(lhs: list[Token], widths: dict[str, tuple[int, bool]]) -> int | N
         return sum(w for w, mem in ws) if all(w and not mem for w, mem in ws) else None
     if len(lhs) == 1 and names and names[0] in widths and not widths[names[0]][1]:
         return widths[names[0]][0]
-    if lhs[0].kind == "ident" and len(lhs) > 1 and lhs[1].text == "[" and widths.get(lhs[0].text, (0, False))[1]:
+    if (
+        lhs[0].kind == "ident"
+        and len(lhs) > 1
+        and lhs[1].text == "["
+        and widths.get(lhs[0].text, (0, False))[1]
+    ):
         return widths[lhs[0].text][0] if _matching(lhs, 1) == len(lhs) - 1 else None
     return None
 
@@ -245,7 +266,9 @@ def stuck_mutants(src: str, toks: list[Token]) -> list[tuple[str, int, str, str]
         if not t.assign_op:
             continue
         start = _lhs_start(toks, i)
-        end = next((j for j in range(i + 1, len(toks)) if toks[j].text == ";" and toks[j].assign_op is False), -1)
+        end = next(
+            (j for j in range(i + 1, len(toks)) if toks[j].text == ";" and toks[j].assign_op is False), -1
+        )
         if end < 0 or start >= i:
             continue
         w = _lhs_width(toks[start:i], widths)
@@ -257,7 +280,10 @@ def stuck_mutants(src: str, toks: list[Token]) -> list[tuple[str, int, str, str]
         msb = f"{{1'b1, {{{w - 1}{{1'b0}}}}}}" if w > 1 else None
         variants = [("bit 0 stuck at 1", f"({rhs}) | {one}"), ("bit 0 stuck at 0", f"({rhs}) & ~{one}")]
         if msb:
-            variants += [(f"bit {w - 1} stuck at 1", f"({rhs}) | {msb}"), (f"bit {w - 1} stuck at 0", f"({rhs}) & ~{msb}")]
+            variants += [
+                (f"bit {w - 1} stuck at 1", f"({rhs}) | {msb}"),
+                (f"bit {w - 1} stuck at 0", f"({rhs}) & ~{msb}"),
+            ]
         for desc, new in variants:
             out.append(("stuck", t.line, f"{lhs_text}: {desc}", _replace(src, a, b, new)))
     return out
@@ -345,7 +371,9 @@ def generate_mutants(src: str) -> list[Mutant]:
                 continue
             seen.add(new)
             counts[kind] = counts.get(kind, 0) + 1
-            mutants.append(Mutant(id=f"{kind}-{counts[kind]}", kind=kind, line=line, description=desc, source=new))
+            mutants.append(
+                Mutant(id=f"{kind}-{counts[kind]}", kind=kind, line=line, description=desc, source=new)
+            )
     return mutants
 
 

@@ -77,6 +77,7 @@ def evaluate(
         atol=settings.get("atol"),
         rtol=settings.get("rtol"),
         time=time,
+        iters=int(settings.get("timing_iters", 50 if backend.device() == "cuda" else 10)),
         timeout_s=float(settings.get("timeout_s", 180.0)),
     )
     report = backend.check(spec, src, sandbox or _default_sandbox())

@@ -86,7 +86,9 @@ class MutationReport(BaseModel):
     wall_s: float
 
     def totals(self) -> dict[str, object]:
-        counts = {s: sum(t.count(s) for t in self.tasks) for s in ("killed", "survived", "equivalent", "stillborn")}
+        counts = {
+            s: sum(t.count(s) for t in self.tasks) for s in ("killed", "survived", "equivalent", "stillborn")
+        }
         counted = counts["killed"] + counts["survived"]
         scores = [s for t in self.tasks if (s := t.score) is not None]
         return {
@@ -120,7 +122,9 @@ def classify(failure_class: str) -> Status:
     return "survived" if failure_class == "pass" else "killed"
 
 
-def prove_equivalent(task: Task, mutant: Mutant, sandbox: Sandbox) -> tuple[bool, str]:
+def prove_equivalent(
+    task: Task, mutant: Mutant, sandbox: Sandbox, timeout_s: float = EQUIV_TIMEOUT_S
+) -> tuple[bool, str]:
     """Ask the equivalence checker whether a surviving mutant equals the reference."""
     from chipsmith.tools.equivalence import EquivError, check_equivalence
 
@@ -132,22 +136,33 @@ def prove_equivalent(task: Task, mutant: Mutant, sandbox: Sandbox) -> tuple[bool
             top=task.public.top,
             depth=EQUIV_DEPTH,
             sandbox=sandbox,
-            timeout_s=EQUIV_TIMEOUT_S,
+            timeout_s=timeout_s,
         )
     except EquivError as exc:
         return False, f"equivalence not checked: {exc}"
     return res.equivalent is True, f"{res.method}: {res.message}"
 
 
-def run_mutant(task: Task, mutant: Mutant, sandbox: Sandbox, equivalence: bool = True) -> MutantOutcome:
+def run_mutant(
+    task: Task,
+    mutant: Mutant,
+    sandbox: Sandbox,
+    equivalence: bool = True,
+    equiv_timeout_s: float = EQUIV_TIMEOUT_S,
+) -> MutantOutcome:
     """Simulate one mutant; prove survivors equivalent when ``equivalence`` is on."""
     fc, msg = simulate_design(task, mutant.source.encode(), sandbox)
     status = classify(fc)
     if status == "survived" and equivalence:
-        proven, why = prove_equivalent(task, mutant, sandbox)
+        proven, why = prove_equivalent(task, mutant, sandbox, equiv_timeout_s)
         status, msg = ("equivalent" if proven else "survived"), f"{msg}; {why}"
     return MutantOutcome(
-        id=mutant.id, kind=mutant.kind, line=mutant.line, description=mutant.description, status=status, detail=msg
+        id=mutant.id,
+        kind=mutant.kind,
+        line=mutant.line,
+        description=mutant.description,
+        status=status,
+        detail=msg,
     )
 
 
@@ -166,6 +181,7 @@ def mutate_tasks(
     jobs: int = 2,
     sandbox: Sandbox | None = None,
     equivalence: bool = True,
+    equiv_timeout_s: float = EQUIV_TIMEOUT_S,
     progress: Callable[[TaskMutation], None] | None = None,
 ) -> MutationReport:
     """Mutation-test every task; all (task, mutant) simulations share one pool of ``jobs`` workers."""
@@ -175,10 +191,16 @@ def mutate_tasks(
         sandbox = get_sandbox()
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        refs = {t.id: pool.submit(simulate_design, t, t.hidden.files[t.hidden.reference or "ref.v"], sandbox) for t in tasks}
+        refs = {
+            t.id: pool.submit(simulate_design, t, t.hidden.files[t.hidden.reference or "ref.v"], sandbox)
+            for t in tasks
+        }
         plans = {t.id: mutants_for(t, max_mutants) for t in tasks}
         futures = {
-            t.id: [pool.submit(run_mutant, t, m, sandbox, equivalence) for m in plans[t.id][1]] for t in tasks
+            t.id: [
+                pool.submit(run_mutant, t, m, sandbox, equivalence, equiv_timeout_s) for m in plans[t.id][1]
+            ]
+            for t in tasks
         }
         results = []
         for t in tasks:
@@ -206,5 +228,9 @@ def _task_result(
 ) -> TaskMutation:
     """A task whose reference fails its own testbench gets no mutation score (its testbench is broken)."""
     if ref_class != "pass":
-        return TaskMutation(task_id=task_id, reference_ok=False, message=f"reference fails: {ref_msg}", generated=generated)
-    return TaskMutation(task_id=task_id, reference_ok=True, message=ref_msg, generated=generated, outcomes=outcomes)
+        return TaskMutation(
+            task_id=task_id, reference_ok=False, message=f"reference fails: {ref_msg}", generated=generated
+        )
+    return TaskMutation(
+        task_id=task_id, reference_ok=True, message=ref_msg, generated=generated, outcomes=outcomes
+    )

@@ -143,6 +143,18 @@ def ppa_metrics(cand: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _ppa(
+    task: Task, candidate: Candidate, sandbox: Any, cache_dir: Path | None, timeout_s: float
+) -> dict[str, Any]:
+    """PPA metrics of a correct candidate. The reference goes first: without it there is no ratio,
+    so a reference that fails to synthesize (or times out) spares the candidate's synthesis."""
+    ref = reference_ppa(task, sandbox, cache_dir, timeout_s)
+    if "error" in ref:
+        return {"ppa_error": f"reference synthesis: {ref['error']}"}
+    cand = design_ppa(candidate_sources(candidate.files), task.public.top, sandbox, cache_dir, timeout_s)
+    return ppa_metrics(cand, ref)
+
+
 @EVALUATORS.register("rtl")
 def evaluate(
     task: Task,
@@ -171,9 +183,6 @@ def evaluate(
             verdict="fail", failure_class=sim.failure_class, message=sim.message, metrics=metrics
         )
     if ppa:
-        cand = design_ppa(
-            candidate_sources(candidate.files), task.public.top, sandbox, cache_dir, ppa_timeout_s
-        )
-        metrics.update(ppa_metrics(cand, reference_ppa(task, sandbox, cache_dir, ppa_timeout_s)))
+        metrics.update(_ppa(task, candidate, sandbox, cache_dir, ppa_timeout_s))
     metrics["eval_wall_s"] = time.monotonic() - start
     return EvalResult(verdict="pass", failure_class="pass", message=sim.message, metrics=metrics)

@@ -8,6 +8,7 @@ with the same run id resumes: recorded (task, sample) pairs are skipped.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -55,7 +56,7 @@ class RunConfig(BaseModel):
 
 
 # What must match for a rerun to resume a run rather than mix two different ones.
-IDENTITY = ("suite", "agent", "model", "tasks", "backend")
+IDENTITY = ("suite", "agent", "model", "tasks", "backend", "agent_options")
 
 
 def default_run_id(cfg: RunConfig) -> str:
@@ -97,7 +98,9 @@ def _manifest(cfg: RunConfig, run_id: str, directory: Path) -> dict[str, Any]:
         return dict(old)
     manifest = {**mine, "run_id": run_id, "started": time.time(), "tool_versions": tool_versions()}
     directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, indent=2))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2))
+    os.replace(tmp, path)  # a kill mid-write leaves no half manifest
     return manifest
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,17 @@ def _store() -> Any:
         fail(str(exc))
 
 
+@contextlib.contextmanager
+def _store_errors() -> Iterator[None]:
+    """A store failure mid-command (server gone, disk full) ends in one line, not a traceback."""
+    try:
+        yield
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        fail(f"knowledge store error: {type(exc).__name__}: {exc}")
+
+
 @kb_app.command("add")
 def add(
     paths: list[Path] = typer.Argument(
@@ -33,7 +46,8 @@ def add(
     """Add files to the knowledge base; unchanged files are skipped, changed ones replaced."""
     from chipsmith.knowledge.ingest import ingest_paths
 
-    report = ingest_paths(_store(), paths)
+    with _store_errors():
+        report = ingest_paths(_store(), paths)
     if as_json:
         print_json(report)
         return
@@ -48,7 +62,8 @@ def add(
 @kb_app.command("list")
 def list_sources(as_json: bool = typer.Option(False, "--json", help="Print sources as JSON.")) -> None:
     """List the sources in the knowledge base with their chunk counts."""
-    sources = _store().sources()
+    with _store_errors():
+        sources = _store().sources()
     if as_json:
         print_json([s.model_dump() for s in sources])
         return
@@ -61,7 +76,8 @@ def list_sources(as_json: bool = typer.Option(False, "--json", help="Print sourc
 @kb_app.command("remove")
 def remove(source: str = typer.Argument(..., help="A source name as `kb list` shows it.")) -> None:
     """Remove every chunk of one source."""
-    n = _store().remove(source)
+    with _store_errors():
+        n = _store().remove(source)
     if n == 0:
         fail(f"no source named {source!r} in the knowledge base (see `chipsmith kb list`)")
     typer.echo(f"removed {source} ({n} chunk(s))")
@@ -83,7 +99,8 @@ def search(
 
     if mode not in ("hybrid", "vector", "bm25"):
         fail(f"unknown mode {mode!r}; use hybrid, vector or bm25")
-    hits = retrieve(query, k=k, kind=kind, language=language, mode=mode, store=_store())  # type: ignore[arg-type]
+    with _store_errors():
+        hits = retrieve(query, k=k, kind=kind, language=language, mode=mode, store=_store())  # type: ignore[arg-type]
     if as_json:
         print_json([h.model_dump() for h in hits])
         return

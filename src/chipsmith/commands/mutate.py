@@ -19,11 +19,20 @@ def register_bench(bench_app: typer.Typer) -> None:
 
 def mutate_cmd(
     suite: str = typer.Option("chipsmith-rtl", "--suite", help="Suite name, or NAME:PATH (RTL suites only)."),
-    tasks: str | None = typer.Option(None, "--tasks", help="Task id glob(s), comma-separated (default: all)."),
-    max_mutants: int = typer.Option(30, "--max-mutants", min=1, help="Mutants per task (sampled deterministically)."),
+    tasks: str | None = typer.Option(
+        None, "--tasks", help="Task id glob(s), comma-separated (default: all)."
+    ),
+    max_mutants: int = typer.Option(
+        30, "--max-mutants", min=1, help="Mutants per task (sampled deterministically)."
+    ),
     jobs: int = typer.Option(2, "--jobs", min=1, help="Simulations run in parallel."),
     equivalence: bool = typer.Option(
-        True, "--equiv/--no-equiv", help="Prove surviving mutants equivalent with yosys (they then do not count)."
+        True,
+        "--equiv/--no-equiv",
+        help="Prove surviving mutants equivalent with yosys (they then do not count).",
+    ),
+    equiv_timeout: float = typer.Option(
+        60.0, "--equiv-timeout", min=1.0, help="Seconds per equivalence proof."
     ),
     sandbox: str | None = typer.Option(None, "--sandbox", help="Sandbox name (default: settings)."),
     fail_under: float | None = typer.Option(
@@ -47,7 +56,15 @@ def mutate_cmd(
         fail(f"no RTL tasks in {suite} match {tasks!r}")
     if any(t.hidden.reference not in t.hidden.files for t in chosen):
         fail(f"suite {suite} has tasks without a reference design; mutation needs one")
-    report = mutate_tasks(chosen, suite=suite, max_mutants=max_mutants, jobs=jobs, sandbox=box, equivalence=equivalence)
+    report = mutate_tasks(
+        chosen,
+        suite=suite,
+        max_mutants=max_mutants,
+        jobs=jobs,
+        sandbox=box,
+        equivalence=equivalence,
+        equiv_timeout_s=equiv_timeout,
+    )
     totals = report.totals()
     if json_out:
         print_json({"totals": totals, **report.model_dump()})
@@ -65,7 +82,11 @@ def _print(report: Any, totals: dict[str, Any], survivors: bool) -> None:
     table = Table(*cols)
     for t in report.tasks:
         row = t.summary()
-        score = "reference fails" if not t.reference_ok else ("-" if row["score"] is None else f"{row['score']:.0%}")
+        score = (
+            "reference fails"
+            if not t.reference_ok
+            else ("-" if row["score"] is None else f"{row['score']:.0%}")
+        )
         table.add_row(*(str(row[c]) for c in cols[:-1]), score)
     console = Console()
     console.print(table)

@@ -177,6 +177,16 @@ def ingest_bundled(store: KnowledgeStore) -> IngestReport:
     return report
 
 
+_checked: set[str] = set()
+
+
 def ensure_bundled(store: KnowledgeStore) -> IngestReport | None:
-    """Ingest the bundled corpus when the store has none of it yet (first use)."""
-    return None if store.has_bundled() else ingest_bundled(store)
+    """Once per process and store: add the bundled corpus on first use, refresh files that changed.
+
+    Returns the report when it did the check, None when this process already had.
+    """
+    if store.key in _checked:
+        return None
+    report = ingest_bundled(store)  # idempotent: one hash lookup per unchanged file
+    _checked.add(store.key)
+    return report

@@ -176,7 +176,10 @@ def search_store(
         raise ValueError(f"unknown retrieval mode {mode!r}; use hybrid, vector or bm25")
     if k <= 0 or not query.strip():
         return []
-    depth = max(4 * k, 30)  # fusion needs candidates beyond the final k from both lists
+    # Fuse each retriever's own top k. Deeper lists let middling chunks that both retrievers
+    # rank low outscore a chunk one retriever ranks near the top (measured on the labelled set:
+    # depth 40 gave recall@5 0.961, depth k gave 1.0, with the standard RRF constant).
+    depth = k
     results: list[tuple[StoredChunk, float]]
     if mode == "vector":
         results = store.query(query, k, _where(kind, language))

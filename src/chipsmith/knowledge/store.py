@@ -160,6 +160,7 @@ class KnowledgeStore:
         return str(metas[0]["file_hash"]) if metas else None
 
     def has_bundled(self) -> bool:
+        """Whether any chunk of the bundled corpus is in the store."""
         return bool(self._col.get(where={"bundled": True}, limit=1, include=[])["ids"])
 
     def sources(self) -> list[SourceInfo]:

@@ -61,8 +61,11 @@ def stale_containers(client: Any, include_live: bool = False) -> list[Any]:
     return found
 
 
-def docker_status(image: str | None = None) -> dict[str, Any]:
-    """Daemon and image state as plain data (for `chipsmith sandbox status` and `chipsmith doctor`)."""
+def docker_status(image: str | None = None, timeout: int = 30) -> dict[str, Any]:
+    """Daemon and image state as plain data (for `chipsmith sandbox status` and `chipsmith doctor`).
+
+    Never raises: a failure is reported in ``detail`` (one line).
+    """
     from chipsmith.sandbox.image.recipe import default_image, recipe_hash
 
     tag = image or default_image()
@@ -77,12 +80,12 @@ def docker_status(image: str | None = None) -> dict[str, Any]:
         "detail": "",
     }
     try:
-        client = connect(timeout=10)
+        client = connect(timeout=timeout)
     except SandboxError as exc:
         out["detail"] = str(exc)
         return out
+    out["daemon"] = True
     try:
-        out["daemon"] = True
         out["server_version"] = client.version().get("Version")
         out["containers"] = len(labelled_containers(client))
         if image_exists(client, tag):
@@ -90,6 +93,8 @@ def docker_status(image: str | None = None) -> dict[str, Any]:
             out["image_size_mb"] = round(client.images.get(tag).attrs.get("Size", 0) / 2**20)
         else:
             out["detail"] = f"image not built; {BUILD_HINT}"
+    except Exception as exc:  # a slow or failing daemon must not crash `doctor`
+        out["detail"] = f"docker query failed: {(str(exc).splitlines() or [type(exc).__name__])[0][:160]}"
     finally:
         client.close()
     return out

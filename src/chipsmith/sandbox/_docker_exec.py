@@ -12,7 +12,7 @@ from chipsmith.sandbox._docker_spec import USER, WORK
 from chipsmith.sandbox._output import OutputCap
 from chipsmith.sandbox.base import ExecResult, Limits
 
-MKDIR_AND_EXEC = ["sh", "-c", 'mkdir "$0" && cd "$0" && exec "$@"']
+MKDIR_AND_EXEC = ["sh", "-c", 'mkdir "$1" && cd "$1" && shift && exec "$@"', "sh"]
 
 
 class _ExecStream(threading.Thread):

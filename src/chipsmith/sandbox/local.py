@@ -15,6 +15,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,15 +40,52 @@ def scrubbed_env(tmpdir: str, extra: dict[str, str] | None = None) -> dict[str, 
     return env
 
 
-def bwrap_prefix(workdir: Path, scratch: Path, network: bool) -> list[str]:
-    """Pure: bubblewrap arguments confining a command to ``workdir`` (+ ``scratch`` seen as /tmp)."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+# Kernel knobs under /proc stay writable for a capability-less uid 0 (file modes, not capabilities,
+# guard them): a sandboxed root could change global sysctls. Docker makes the same paths read-only.
+PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
+
+
+def hide_homes_args(homes: list[str], keep: list[str]) -> list[str]:
+    """Pure: cover home directories (credential files: ~/.netrc, ~/.config/...) with empty tmpfs, then
+    re-expose read-only the ``keep`` paths that lie inside one (the Python that runs our tools)."""
+    args: list[str] = []
+    for home in homes:
+        args += ["--tmpfs", home]
+    for path in keep:
+        if any(path == h or path.startswith(h.rstrip("/") + "/") for h in homes):
+            args += ["--ro-bind", path, path]
+    return args
+
+
+def default_hide_homes_args() -> list[str]:
+    """Hide /root, /home and $HOME, keeping the interpreter and virtualenv of this process visible."""
+    homes = sorted({h for h in ("/root", "/home", str(Path.home())) if h != "/" and os.path.isdir(h)})
+    keep = sorted(
+        {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(sys.executable))}
+    )
+    return hide_homes_args(homes, keep)
+
+
+def bwrap_prefix(workdir: Path, scratch: Path, network: bool, hide: list[str] | None = None) -> list[str]:
+    """Pure: bubblewrap arguments confining a command to ``workdir`` (+ ``scratch`` seen as /tmp).
+
+    ``hide`` is extra mount arguments applied after the root is bound (``default_hide_homes_args()``).
+    """
+    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", *(hide or [])]
+    for path in PROC_READ_ONLY:
+        args += ["--ro-bind-try", path, path]
+    # A uid 0 may connect to any root-owned Unix socket it can see (docker.sock means the host): hide
+    # /run; /tmp is replaced by the run's scratch dir below. Abstract sockets stay in the host net ns.
+    args += ["--tmpfs", "/run"]
     args += ["--bind", str(scratch), "/tmp", "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    # --unshare-all: user, pid, net, ipc, uts, cgroup namespaces. --cap-drop ALL matters when we are root:
-    # otherwise the child keeps CAP_SYS_ADMIN and could remount the read-only root read-write.
-    args += ["--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
-    if network:
-        args.append("--share-net")
+    # Own user namespace (so --cap-drop ALL also empties the bounding set, and no nested user namespace
+    # can hand capabilities back), pid namespace that dies with us, and no network unless asked for.
+    # --cap-drop ALL matters when we are root: otherwise the child keeps CAP_SYS_ADMIN and could
+    # remount the read-only root read-write.
+    args += ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    args += ["--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
+    if not network:
+        args.append("--unshare-net")
     return args + ["--"]
 
 
@@ -109,7 +147,7 @@ class LocalSandbox:
             write_files(work, files)
             full = list(cmd)
             if self.use_bwrap:
-                full = bwrap_prefix(work, scratch, limits.network) + full
+                full = bwrap_prefix(work, scratch, limits.network, default_hide_homes_args()) + full
             env = scrubbed_env("/tmp" if self.use_bwrap else str(scratch), self.extra_env)
             result = self._execute(full, work, env, timeout_s, limits)
             result.files, result.refused = collect_files(work, want)

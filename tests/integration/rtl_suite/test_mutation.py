@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import require_tool
 
 from chipsmith.benchmarks.mutate import classify, mutate_tasks
 from chipsmith.benchmarks.rtl_suites import load_chipsmith_rtl
+from helpers import require_tool
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("rtl_suite")]
 
@@ -42,7 +42,9 @@ def test_broken_reference_gets_no_score() -> None:
     require_tool("iverilog", "vvp")
     task = _tasks(("dec3to8",))[0]
     ref = task.hidden.files["ref.v"].replace(b"8'd1 << sel", b"8'd2 << sel")
-    broken = task.model_copy(update={"hidden": task.hidden.model_copy(update={"files": {**task.hidden.files, "ref.v": ref}})})
+    broken = task.model_copy(
+        update={"hidden": task.hidden.model_copy(update={"files": {**task.hidden.files, "ref.v": ref}})}
+    )
     report = mutate_tasks([broken], max_mutants=3, jobs=1, equivalence=False)
     assert report.tasks[0].reference_ok is False
     assert report.tasks[0].outcomes == [] and report.tasks[0].score is None
@@ -58,7 +60,9 @@ def test_equivalent_survivor_is_proven_and_not_counted() -> None:
     task = _tasks(("abs_diff8",))[0]
     src = task.hidden.files["ref.v"].decode()
     # a >= b -> a > b changes nothing: when a == b both arms give 0
-    same = Mutant(id="op-x", kind="op", line=2, description="'>=' -> '>'", source=src.replace("a >= b", "a > b"))
+    same = Mutant(
+        id="op-x", kind="op", line=2, description="'>=' -> '>'", source=src.replace("a >= b", "a > b")
+    )
     out = run_mutant(task, same, LocalSandbox(), equivalence=True)
     assert out.status == "equivalent", out.detail
 

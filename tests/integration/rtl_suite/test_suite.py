@@ -6,10 +6,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from helpers import require_tool
 
 from chipsmith.benchmarks.rtl_suites import CATEGORIES, load_chipsmith_rtl
 from chipsmith.benchmarks.task import Task
+from helpers import require_tool
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("rtl_suite")]
 
@@ -53,5 +53,7 @@ def test_suite_shape() -> None:
 @pytest.mark.parametrize("task_id", [t.id for t in TASKS])
 def test_reference_passes_and_null_fails(verdicts, task_id: str) -> None:
     (ref_class, ref_mm, ref_n), (null_class, null_mm, null_n) = verdicts[task_id]
-    assert ref_class == "pass" and ref_mm == 0 and ref_n and ref_n > 0, f"reference: {ref_class} {ref_mm}/{ref_n}"
+    assert ref_class == "pass" and ref_mm == 0 and ref_n and ref_n > 0, (
+        f"reference: {ref_class} {ref_mm}/{ref_n}"
+    )
     assert null_class == "mismatch" and null_mm == null_n, f"null candidate: {null_class} {null_mm}/{null_n}"

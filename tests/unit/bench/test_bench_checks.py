@@ -42,8 +42,8 @@ def test_sample_directory_layouts(tmp_path) -> None:  # type: ignore[no-untyped-
     for k in (10, 2, 1):
         (tmp_path / "a" / f"sample_{k}.v").write_text("m")
     (tmp_path / "b.sv").write_text("m")
-    for k in ("02", "01"):
-        (tmp_path / f"Prob001_x_sample{k}.sv").write_text("m")
+    for nn in ("02", "01"):
+        (tmp_path / f"Prob001_x_sample{nn}.sv").write_text("m")
     assert [p.name for p in discover(tmp_path, "a")] == ["sample_1.v", "sample_2.v", "sample_10.v"]
     assert [p.name for p in discover(tmp_path, "b")] == ["b.sv"]
     assert [p.name for p in discover(tmp_path, "Prob001_x")] == [

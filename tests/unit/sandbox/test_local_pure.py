@@ -11,7 +11,7 @@ from chipsmith.sandbox._cgroup import pids_hierarchy
 from chipsmith.sandbox._local_limits import rlimit_values
 from chipsmith.sandbox._output import OutputCap
 from chipsmith.sandbox.base import Limits
-from chipsmith.sandbox.local import bwrap_prefix, scrubbed_env
+from chipsmith.sandbox.local import bwrap_prefix, hide_homes_args, scrubbed_env
 
 pytestmark = pytest.mark.unit
 DATA = Path(__file__).parents[2] / "data" / "sandbox"
@@ -20,12 +20,35 @@ DATA = Path(__file__).parents[2] / "data" / "sandbox"
 def test_bwrap_prefix_drops_caps_and_network_and_binds_only_run_dirs():
     args = bwrap_prefix(Path("/r/work"), Path("/r/tmp"), network=False)
     assert args[:4] == ["bwrap", "--ro-bind", "/", "/"] and args[-1] == "--"
-    assert {"--unshare-all", "--die-with-parent", "--new-session"} <= set(args)
+    assert {
+        "--unshare-user",
+        "--unshare-pid",
+        "--unshare-net",
+        "--disable-userns",
+        "--die-with-parent",
+    } <= set(args)
     assert args[args.index("--cap-drop") + 1] == "ALL"
-    assert "--share-net" not in args
     binds = [args[i + 1 : i + 3] for i, a in enumerate(args) if a == "--bind"]
     assert binds == [["/r/tmp", "/tmp"], ["/r/work", "/r/work"]]
-    assert "--share-net" in bwrap_prefix(Path("/w"), Path("/t"), network=True)
+    read_only = [args[i + 1] for i, a in enumerate(args) if a == "--ro-bind-try"]
+    assert "/proc/sys" in read_only and "/proc/sysrq-trigger" in read_only
+    assert args.index("--proc") < args.index("--ro-bind-try")  # the new /proc is mounted first
+    assert "--unshare-net" not in bwrap_prefix(Path("/w"), Path("/t"), network=True)
+
+
+def test_homes_are_hidden_but_the_interpreter_inside_one_stays():
+    args = hide_homes_args(["/home", "/root"], ["/root/.pyenv/versions/3.11", "/usr", "/rootless"])
+    assert args == [
+        "--tmpfs",
+        "/home",
+        "--tmpfs",
+        "/root",
+        "--ro-bind",
+        "/root/.pyenv/versions/3.11",
+        "/root/.pyenv/versions/3.11",
+    ]
+    hidden = bwrap_prefix(Path("/w"), Path("/t"), network=False, hide=args)
+    assert hidden.index("--tmpfs") > hidden.index("/")  # after the root bind, or it would be covered
 
 
 def test_scrubbed_env_drops_secrets(monkeypatch):

@@ -32,115 +32,22 @@ Check = Callable[[ast.Module, str], list[Finding]]
 
 # torch.<name> calls a kernel file may make: allocation, dtypes, devices, no-grad contexts.
 TORCH_ALLOWED = frozenset(
-    [
-        "empty",
-        "empty_like",
-        "empty_strided",
-        "zeros",
-        "zeros_like",
-        "device",
-        "dtype",
-        "Size",
-        "Tensor",
-        "no_grad",
-        "inference_mode",
-        "float32",
-        "float16",
-        "bfloat16",
-        "float64",
-        "int64",
-        "int32",
-        "int16",
-        "int8",
-        "uint8",
-        "bool",
-        "long",
-        "int",
-        "float",
-        "half",
-        "double",
-        "cuda",
-        "is_tensor",
-        "get_default_dtype",
-        "nn",
-    ]
+    """empty empty_like empty_strided zeros zeros_like device dtype Size Tensor no_grad inference_mode
+    float32 float16 bfloat16 float64 int64 int32 int16 int8 uint8 bool long int float half double
+    cuda is_tensor get_default_dtype nn""".split()  # noqa: SIM905
 )
-TORCH_CUDA_ALLOWED = frozenset(["is_available", "synchronize", "current_device", "device_count"])
+TORCH_CUDA_ALLOWED = frozenset(
+    """is_available synchronize current_device device_count""".split()  # noqa: SIM905
+)
 # Tensor methods that compute (the dynamic guard catches the rest, e.g. ``x + y``).
 COMPUTE_METHODS = frozenset(
-    [
-        "relu",
-        "sigmoid",
-        "tanh",
-        "exp",
-        "log",
-        "softmax",
-        "log_softmax",
-        "sum",
-        "mean",
-        "max",
-        "min",
-        "amax",
-        "amin",
-        "argmax",
-        "argmin",
-        "matmul",
-        "mm",
-        "bmm",
-        "addmm",
-        "mul",
-        "add",
-        "sub",
-        "div",
-        "pow",
-        "sqrt",
-        "rsqrt",
-        "abs",
-        "neg",
-        "clamp",
-        "clamp_min",
-        "clamp_max",
-        "where",
-        "cumsum",
-        "cumprod",
-        "norm",
-        "var",
-        "std",
-        "layer_norm",
-        "conv1d",
-        "conv2d",
-        "gelu",
-        "silu",
-        "erf",
-        "sort",
-        "topk",
-        "einsum",
-        "masked_fill",
-        "maximum",
-        "minimum",
-        "prod",
-        "logsumexp",
-        "softplus",
-        "baddbmm",
-        "outer",
-        "dot",
-    ]
+    """relu sigmoid tanh exp log softmax log_softmax sum mean max min amax amin argmax argmin matmul mm
+    bmm addmm mul add sub div pow sqrt rsqrt abs neg clamp clamp_min clamp_max where cumsum cumprod
+    norm var std layer_norm conv1d conv2d gelu silu erf sort topk einsum masked_fill maximum minimum
+    prod logsumexp softplus baddbmm outer dot""".split()  # noqa: SIM905
 )
 PATCHABLE_ROOTS = frozenset(
-    [
-        "torch",
-        "time",
-        "np",
-        "numpy",
-        "F",
-        "math",
-        "builtins",
-        "triton",
-        "tl",
-        "threading",
-        "ctypes",
-        "chipsmith",
-    ]
+    """torch time np numpy F math builtins triton tl threading ctypes chipsmith""".split()  # noqa: SIM905
 )
 BANNED_IMPORTS = {
     "threading": "threads",
@@ -158,26 +65,8 @@ BANNED_IMPORTS = {
     "shutil": "process",
 }
 MEMORY_TRICKS = frozenset(
-    [
-        "frombuffer",
-        "from_blob",
-        "from_dlpack",
-        "as_strided",
-        "set_",
-        "untyped_storage",
-        "storage",
-        "UntypedStorage",
-        "memmove",
-        "memset",
-        "string_at",
-        "cast",
-        "addressof",
-        "pythonapi",
-        "CDLL",
-        "cdll",
-        "LoadLibrary",
-        "PyDLL",
-    ]
+    """frombuffer from_blob from_dlpack as_strided set_ untyped_storage storage UntypedStorage memmove
+    memset string_at cast addressof pythonapi CDLL cdll LoadLibrary PyDLL""".split()  # noqa: SIM905
 )
 
 
@@ -203,9 +92,20 @@ def _calls(tree: ast.AST) -> Iterable[tuple[ast.Call, str]]:
             yield node, _dotted(node.func)
 
 
+def _outside_init(src: str) -> ast.Module:
+    """A fresh tree of ``src`` with ``__init__`` bodies emptied: creating parameters there
+    (``torch.randn``) is fine, the harness overwrites them with the reference's state_dict."""
+    tree = ast.parse(src)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            node.body = [ast.Pass()]
+    return tree
+
+
 def check_torch_compute(tree: ast.Module, src: str) -> list[Finding]:
     """torch / F compute calls and compute tensor methods (the kernel must do the work)."""
     out = []
+    tree = _outside_init(src)
     for node, name in _calls(tree):
         parts = name.split(".")
         if parts[0] == "torch" and len(parts) >= 2:
@@ -284,7 +184,9 @@ def check_monkey_patch(tree: ast.Module, src: str) -> list[Finding]:
     return out
 
 
-_BARE_PATCHERS = frozenset(["setattr", "delattr", "exec", "eval", "compile", "globals", "vars"])
+_BARE_PATCHERS = frozenset(
+    """setattr delattr exec eval compile globals vars""".split()  # noqa: SIM905
+)
 
 
 def check_imports(tree: ast.Module, src: str) -> list[Finding]:

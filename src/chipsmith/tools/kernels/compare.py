@@ -1,7 +1,8 @@
 """Pure comparison of a candidate's outputs with the trusted reference's (numpy only, no torch).
 
-Two tests per output. Closeness: ``|c - r| <= atol + rtol * |r|`` against the reference in the
-task's dtype, with non-finite values required in the same places. Precision: the candidate's error
+Two tests per output. Closeness: ``|c - r| <= atol + rtol * |r| + 2 |r - g|`` against the
+reference ``r`` in the task's dtype (``g``: the fp64 ground truth; the last term is the reference's
+own error, zero where it is exact), with non-finite values required in the same places. Precision: the candidate's error
 against the fp64 ground truth must not be much worse than the reference's own error (a kernel
 that computes in fp16 inside an fp32 task's loose tolerance is caught here), above a floor that
 honest reordering of fp32 sums stays under.
@@ -62,6 +63,10 @@ def check_output(
         return OutputCheck(ok=False, kind="nonfinite", message=f"NaN/inf pattern differs at {n} elements")
     err = np.abs(c[fin] - r[fin])
     bound = atol + rtol * np.abs(r[fin])
+    if gt is not None and gt.shape == ref.shape:
+        # Where the problem is ill-conditioned (e.g. attention on large inputs) the reference itself
+        # is off the fp64 truth; twice its own error is slack an equally accurate kernel needs.
+        bound = bound + 2.0 * np.abs(r[fin] - gt.astype(np.float64)[fin])
     max_err = float(err.max()) if err.size else 0.0
     if err.size and bool((err > bound).any()):
         idx = int(np.argmax(err - bound))

@@ -37,7 +37,9 @@ def _reference(task: Task) -> str:
 def reference_candidate(task: Task) -> Candidate:
     """The reference itself as a ``torch`` candidate (expected: pass, speedup 1.0)."""
     src = _reference(task) + "\n\nModelNew = Model\n"
-    return Candidate(task_id=task.id, files={"candidate.py": src}, backend="torch", meta={"control": "reference"})
+    return Candidate(
+        task_id=task.id, files={"candidate.py": src}, backend="torch", meta={"control": "reference"}
+    )
 
 
 def null_candidate(task: Task) -> Candidate:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import shutil
 import time
+from dataclasses import asdict
 
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
@@ -58,5 +59,5 @@ class CudaBackend(KernelBackend):
                 build_cuda(cu)
         except CompileError as exc:
             return CompileResult(ok=False, message=str(exc)[:400], seconds=time.perf_counter() - t0)
-        report = {"ptxas": [k.model_dump() for k in kernels]}
+        report = {"ptxas": [asdict(k) for k in kernels]}
         return CompileResult(ok=True, seconds=time.perf_counter() - t0, report=report)

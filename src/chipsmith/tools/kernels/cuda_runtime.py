@@ -12,9 +12,8 @@ import os
 import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel
 
 from chipsmith.tools.kernels.cpp_runtime import CompileError, _writable_dir, cache_dir
 
@@ -22,8 +21,9 @@ NVCC_FLAGS = ["-O3", "-shared", "-Xcompiler", "-fPIC"]
 DEFAULT_ARCH = os.environ.get("CHIPSMITH_CUDA_ARCH", "sm_90")
 
 
-class PtxasKernel(BaseModel):
-    """ptxas's resource usage for one entry function."""
+@dataclass
+class PtxasKernel:
+    """ptxas's resource usage for one entry function (a dataclass: no pydantic needed on GPU hosts)."""
 
     name: str
     registers: int | None = None

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 FAST_P = (0.0, 1.0, 1.5, 2.0)
+NOISY_SPREAD = 2.0
+"""Upper/lower quartile ratio of iteration times above which timings are flagged as noisy."""
 SUSPICIOUS_SPEEDUP = 10.0
 """Speedups above this are flagged for review: more often a loophole than a kernel."""
 _FLUSH_BYTES = {"cuda": 256 * 2**20, "cpu": 32 * 2**20}
@@ -108,9 +110,23 @@ def speedup_geomean(results: Iterable[dict[str, Any]]) -> float | None:
     return math.exp(sum(math.log(v) for v in vals) / len(vals)) if vals else None
 
 
-def speed_flags(speedup_value: float | None, candidate_ms: Sequence[float]) -> list[str]:
-    """Review flags: implausible speedups and near-zero times that would dominate a geomean."""
+def spread(times: Sequence[float]) -> float | None:
+    """Upper over lower quartile of the iteration times (1.0 = perfectly steady)."""
+    if len(times) < 4:
+        return None
+    q = statistics.quantiles(times, n=4)
+    return q[2] / q[0] if q[0] > 0 else None
+
+
+def speed_flags(
+    speedup_value: float | None, candidate_ms: Sequence[float], baseline_ms: Sequence[float] = ()
+) -> list[str]:
+    """Review flags: implausible speedups, near-zero times that would dominate a geomean, and
+    iteration times so spread out (a busy machine) that the speedup is unreliable."""
     flags = []
+    worst = max((s for s in (spread(candidate_ms), spread(baseline_ms)) if s is not None), default=None)
+    if worst is not None and worst > NOISY_SPREAD:
+        flags.append(f"timings vary {worst:.1f}x between iterations (busy machine?): speedup unreliable")
     if speedup_value is not None and speedup_value > SUSPICIOUS_SPEEDUP:
         flags.append(f"speedup {speedup_value:.1f}x > {SUSPICIOUS_SPEEDUP:g}x: review for a loophole")
     if candidate_ms and min(candidate_ms) < 1e-3:

@@ -153,4 +153,4 @@ def timing_metrics(timing: dict[str, Any] | None, meaningful: bool, wall_s: floa
         flags.append("timed in the Triton interpreter: times are not kernel speed, speedup not reported")
         return {"speedup": None, "candidate_ms": cm, "baseline_ms": bm, "flags": flags}
     sp = speedup(bm, cm)
-    return {"speedup": sp, "candidate_ms": cm, "baseline_ms": bm, "flags": flags + speed_flags(sp, c)}
+    return {"speedup": sp, "candidate_ms": cm, "baseline_ms": bm, "flags": flags + speed_flags(sp, c, b)}

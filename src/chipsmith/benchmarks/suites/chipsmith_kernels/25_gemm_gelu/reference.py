@@ -11,7 +11,7 @@ class Model(nn.Module):
 
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features ** 0.5)
+        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features**0.5)
         self.bias = nn.Parameter(torch.randn(out_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

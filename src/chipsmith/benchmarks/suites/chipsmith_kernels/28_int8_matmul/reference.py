@@ -22,4 +22,7 @@ def get_init_inputs() -> list:
 
 
 def get_inputs() -> list[torch.Tensor]:
-    return [torch.randint(-128, 128, (M, K), dtype=torch.int8), torch.randint(-128, 128, (K, N), dtype=torch.int8)]
+    return [
+        torch.randint(-128, 128, (M, K), dtype=torch.int8),
+        torch.randint(-128, 128, (K, N), dtype=torch.int8),
+    ]

@@ -36,6 +36,10 @@ module tb;
     x = 5; mult = 1; shift = 2; check;   // 1.25 rounds to 1
     x = 6; mult = 1; shift = 2; check;   // 1.5 rounds to 2
     x = 254; mult = 1; shift = 1; check; x = 255; check; x = 253; check;
+    x = 32'h40000000; mult = 1; shift = 31; check;           // only bit 30 set: still positive
+    x = 32'h7fffffff; mult = 16'h8001; shift = 31; check;     // product just above 2^46
+    x = 32'h7fffffff; mult = 16'hffff; shift = 31; check;
+    x = 32'h80000000; mult = 16'hffff; shift = 0; check;      // most negative
     for (i = 0; i < 1500; i = i + 1) begin
       x = $random(seed);
       x = x >>> ($random(seed) & 31);

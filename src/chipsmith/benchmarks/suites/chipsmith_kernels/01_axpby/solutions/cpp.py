@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void axpby_f32(const float* __restrict x, const float* __restrict y, float* __restrict out,
@@ -13,7 +13,7 @@ extern "C" void axpby_f32(const float* __restrict x, const float* __restrict y, 
     #pragma omp parallel for simd schedule(static) if (n > 32768)
     for (int64_t i = 0; i < n; ++i) out[i] = alpha * x[i] + beta * y[i];
 }
-'''
+"""
 
 _lib = None
 
@@ -23,7 +23,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.axpby_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_float, ctypes.c_float]
+        _lib.axpby_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_float,
+            ctypes.c_float,
+        ]
         _lib.axpby_f32.restype = None
     return _lib
 
@@ -41,5 +48,12 @@ class ModelNew(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         x, y = x.contiguous(), y.contiguous()
         out = torch.empty_like(x)
-        _kernels().axpby_f32(_p(x), _p(y), _p(out), ctypes.c_int64(x.numel()), ctypes.c_float(self.alpha), ctypes.c_float(self.beta))
+        _kernels().axpby_f32(
+            _p(x),
+            _p(y),
+            _p(out),
+            ctypes.c_int64(x.numel()),
+            ctypes.c_float(self.alpha),
+            ctypes.c_float(self.beta),
+        )
         return out

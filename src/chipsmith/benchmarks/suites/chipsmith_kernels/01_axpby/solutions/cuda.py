@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 __global__ void axpby_kernel(const float* __restrict__ x, const float* __restrict__ y, float* __restrict__ out,
@@ -19,7 +19,7 @@ extern "C" void axpby_f32(const float* x, const float* y, float* out, int64_t n,
     int64_t blocks = (n + threads - 1) / threads;
     if (blocks > 0) axpby_kernel<<<(unsigned)blocks, threads>>>(x, y, out, n, alpha, beta);
 }
-'''
+"""
 
 _lib = None
 
@@ -29,7 +29,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.axpby_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_float, ctypes.c_float]
+        _lib.axpby_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_float,
+            ctypes.c_float,
+        ]
         _lib.axpby_f32.restype = None
     return _lib
 
@@ -47,5 +54,12 @@ class ModelNew(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         x, y = x.contiguous(), y.contiguous()
         out = torch.empty_like(x)
-        _kernels().axpby_f32(_p(x), _p(y), _p(out), ctypes.c_int64(x.numel()), ctypes.c_float(self.alpha), ctypes.c_float(self.beta))
+        _kernels().axpby_f32(
+            _p(x),
+            _p(y),
+            _p(out),
+            ctypes.c_int64(x.numel()),
+            ctypes.c_float(self.alpha),
+            ctypes.c_float(self.beta),
+        )
         return out

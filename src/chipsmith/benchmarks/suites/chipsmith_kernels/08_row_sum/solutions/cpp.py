@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -19,7 +19,7 @@ extern "C" void row_sum_f32(const float* __restrict x, float* __restrict out, in
         out[r] = acc;
     }
 }
-'''
+"""
 
 _lib = None
 

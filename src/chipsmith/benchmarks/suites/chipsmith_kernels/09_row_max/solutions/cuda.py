@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 // block-wide reduction through shared memory; blockDim.x is a power of two <= 1024
@@ -36,7 +36,7 @@ __global__ void row_max_kernel(const float* __restrict__ x, float* __restrict__ 
 extern "C" void row_max_f32(const float* x, float* out, int64_t rows, int64_t cols) {
     if (rows > 0) row_max_kernel<<<(unsigned)rows, 256>>>(x, out, cols);
 }
-'''
+"""
 
 _lib = None
 

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -23,7 +23,7 @@ extern "C" void batchnorm_f32(const float* __restrict x, const float* __restrict
         for (int64_t i = 0; i < hw; ++i) op[i] = (xp[i] - mu) * scale + beta;
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -33,7 +33,18 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.batchnorm_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_float]
+        _lib.batchnorm_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_float,
+        ]
         _lib.batchnorm_f32.restype = None
     return _lib
 
@@ -55,6 +66,16 @@ class ModelNew(nn.Module):
         x = x.contiguous()
         n, c, h, w = x.shape
         out = torch.empty_like(x)
-        _kernels().batchnorm_f32(_p(x), _p(self.running_mean), _p(self.running_var), _p(self.weight), _p(self.bias), _p(out),
-                                 ctypes.c_int64(n), ctypes.c_int64(c), ctypes.c_int64(h * w), ctypes.c_float(self.eps))
+        _kernels().batchnorm_f32(
+            _p(x),
+            _p(self.running_mean),
+            _p(self.running_var),
+            _p(self.weight),
+            _p(self.bias),
+            _p(out),
+            ctypes.c_int64(n),
+            ctypes.c_int64(c),
+            ctypes.c_int64(h * w),
+            ctypes.c_float(self.eps),
+        )
         return out

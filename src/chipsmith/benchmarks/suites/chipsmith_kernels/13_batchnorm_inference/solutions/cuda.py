@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 __global__ void batchnorm_kernel(const float* __restrict__ x, const float* __restrict__ mean, const float* __restrict__ var,
@@ -22,7 +22,7 @@ extern "C" void batchnorm_f32(const float* x, const float* mean, const float* va
     int64_t total = n * c * hw;
     if (total > 0) batchnorm_kernel<<<(unsigned)((total + 255) / 256), 256>>>(x, mean, var, w, b, out, total, c, hw, eps);
 }
-'''
+"""
 
 _lib = None
 
@@ -32,7 +32,18 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.batchnorm_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_float]
+        _lib.batchnorm_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_float,
+        ]
         _lib.batchnorm_f32.restype = None
     return _lib
 
@@ -54,6 +65,16 @@ class ModelNew(nn.Module):
         x = x.contiguous()
         n, c, h, w = x.shape
         out = torch.empty_like(x)
-        _kernels().batchnorm_f32(_p(x), _p(self.running_mean), _p(self.running_var), _p(self.weight), _p(self.bias), _p(out),
-                                 ctypes.c_int64(n), ctypes.c_int64(c), ctypes.c_int64(h * w), ctypes.c_float(self.eps))
+        _kernels().batchnorm_f32(
+            _p(x),
+            _p(self.running_mean),
+            _p(self.running_var),
+            _p(self.weight),
+            _p(self.bias),
+            _p(out),
+            ctypes.c_int64(n),
+            ctypes.c_int64(c),
+            ctypes.c_int64(h * w),
+            ctypes.c_float(self.eps),
+        )
         return out

@@ -33,5 +33,16 @@ class ModelNew(nn.Module):
         out = torch.empty_like(x)
         BLOCK = 256
         grid = (n * c, triton.cdiv(h * w, BLOCK))
-        batchnorm_kernel[grid](x, self.running_mean, self.running_var, self.weight, self.bias, out, c, h * w, self.eps, BLOCK=BLOCK)
+        batchnorm_kernel[grid](
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            out,
+            c,
+            h * w,
+            self.eps,
+            BLOCK=BLOCK,
+        )
         return out

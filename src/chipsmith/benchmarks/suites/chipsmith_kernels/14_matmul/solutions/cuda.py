@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 #define TILE 16
@@ -39,7 +39,7 @@ extern "C" void matmul_f32(const float* a, const float* b, float* c, int64_t M, 
     dim3 grid((unsigned)((N + TILE - 1) / TILE), (unsigned)((M + TILE - 1) / TILE), 1);
     if (M > 0 && N > 0) matmul_kernel<<<grid, block>>>(a, b, c, M, N, K);
 }
-'''
+"""
 
 _lib = None
 
@@ -49,7 +49,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.matmul_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.matmul_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.matmul_f32.restype = None
     return _lib
 

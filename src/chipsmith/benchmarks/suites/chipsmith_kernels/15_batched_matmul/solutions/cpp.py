@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -27,7 +27,7 @@ extern "C" void batched_matmul_f32(const float* __restrict a, const float* __res
         }
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -37,7 +37,15 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.batched_matmul_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.batched_matmul_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.batched_matmul_f32.restype = None
     return _lib
 
@@ -55,5 +63,13 @@ class ModelNew(nn.Module):
         batch, m, k = a.shape
         n = b.shape[2]
         out = torch.empty(batch, m, n, dtype=a.dtype, device=a.device)
-        _kernels().batched_matmul_f32(_p(a), _p(b), _p(out), ctypes.c_int64(batch), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().batched_matmul_f32(
+            _p(a),
+            _p(b),
+            _p(out),
+            ctypes.c_int64(batch),
+            ctypes.c_int64(m),
+            ctypes.c_int64(n),
+            ctypes.c_int64(k),
+        )
         return out

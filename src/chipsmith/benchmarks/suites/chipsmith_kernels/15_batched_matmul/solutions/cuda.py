@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 #define TILE 16
@@ -39,7 +39,7 @@ extern "C" void batched_matmul_f32(const float* a, const float* b, float* c, int
     dim3 grid((unsigned)((N + TILE - 1) / TILE), (unsigned)((M + TILE - 1) / TILE), (unsigned)nb);
     if (M > 0 && N > 0) batched_matmul_kernel<<<grid, block>>>(a, b, c, M, N, K);
 }
-'''
+"""
 
 _lib = None
 
@@ -49,7 +49,15 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.batched_matmul_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.batched_matmul_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.batched_matmul_f32.restype = None
     return _lib
 
@@ -67,5 +75,13 @@ class ModelNew(nn.Module):
         batch, m, k = a.shape
         n = b.shape[2]
         out = torch.empty(batch, m, n, dtype=a.dtype, device=a.device)
-        _kernels().batched_matmul_f32(_p(a), _p(b), _p(out), ctypes.c_int64(batch), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().batched_matmul_f32(
+            _p(a),
+            _p(b),
+            _p(out),
+            ctypes.c_int64(batch),
+            ctypes.c_int64(m),
+            ctypes.c_int64(n),
+            ctypes.c_int64(k),
+        )
         return out

@@ -5,7 +5,22 @@ import triton.language as tl
 
 
 @triton.jit
-def batched_matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K, stride_bk, stride_bn, stride_ab, stride_bb, stride_cb, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
+def batched_matmul_kernel(
+    a_ptr,
+    b_ptr,
+    c_ptr,
+    M,
+    N,
+    K,
+    stride_bk,
+    stride_bn,
+    stride_ab,
+    stride_bb,
+    stride_cb,
+    BM: tl.constexpr,
+    BN: tl.constexpr,
+    BK: tl.constexpr,
+):
     pid_m = tl.program_id(0)
     pid_n = tl.program_id(1)
     pid_b = tl.program_id(2).to(tl.int64)
@@ -18,9 +33,14 @@ def batched_matmul_kernel(a_ptr, b_ptr, c_ptr, M, N, K, stride_bk, stride_bn, st
     acc = tl.zeros([BM, BN], dtype=tl.float32)
     for k0 in range(0, K, BK):
         kk = k0 + rk
-        a = tl.load(a_ptr + rm[:, None] * K + kk[None, :], mask=(rm[:, None] < M) & (kk[None, :] < K), other=0.0)
-        b = tl.load(b_ptr + kk[:, None] * stride_bk + rn[None, :] * stride_bn,
-                    mask=(kk[:, None] < K) & (rn[None, :] < N), other=0.0)
+        a = tl.load(
+            a_ptr + rm[:, None] * K + kk[None, :], mask=(rm[:, None] < M) & (kk[None, :] < K), other=0.0
+        )
+        b = tl.load(
+            b_ptr + kk[:, None] * stride_bk + rn[None, :] * stride_bn,
+            mask=(kk[:, None] < K) & (rn[None, :] < N),
+            other=0.0,
+        )
         acc += tl.dot(a, b, input_precision="ieee")
     tl.store(c_ptr + rm[:, None] * N + rn[None, :], acc, mask=(rm[:, None] < M) & (rn[None, :] < N))
 
@@ -35,5 +55,7 @@ class ModelNew(nn.Module):
         n = b.shape[2]
         out = torch.empty(batch, m, n, dtype=a.dtype, device=a.device)
         BM, BN, BK = 32, 32, 32
-        batched_matmul_kernel[(triton.cdiv(m, BM), triton.cdiv(n, BN), batch)](a, b, out, m, n, k, n, 1, m * k, k * n, m * n, BM=BM, BN=BN, BK=BK)
+        batched_matmul_kernel[(triton.cdiv(m, BM), triton.cdiv(n, BN), batch)](
+            a, b, out, m, n, k, n, 1, m * k, k * n, m * n, BM=BM, BN=BN, BK=BK
+        )
         return out

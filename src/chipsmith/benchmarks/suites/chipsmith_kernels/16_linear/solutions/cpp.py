@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -24,7 +24,7 @@ extern "C" void linear_f32(const float* __restrict a, const float* __restrict b,
         }
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -34,7 +34,15 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.linear_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.linear_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.linear_f32.restype = None
     return _lib
 
@@ -46,7 +54,7 @@ def _p(t: torch.Tensor) -> ctypes.c_void_p:
 class ModelNew(nn.Module):
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features ** 0.5)
+        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features**0.5)
         self.bias = nn.Parameter(torch.randn(out_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -55,5 +63,7 @@ class ModelNew(nn.Module):
         m, k = a.shape
         n = w.shape[0]
         out = torch.empty(m, n, dtype=a.dtype, device=a.device)
-        _kernels().linear_f32(_p(a), _p(w), _p(self.bias), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().linear_f32(
+            _p(a), _p(w), _p(self.bias), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k)
+        )
         return out

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void matvec_f32(const float* __restrict a, const float* __restrict v, float* __restrict out, int64_t M, int64_t K) {
@@ -18,7 +18,7 @@ extern "C" void matvec_f32(const float* __restrict a, const float* __restrict v,
         out[m] = acc;
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -28,7 +28,13 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.matvec_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        _lib.matvec_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.matvec_f32.restype = None
     return _lib
 

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 // one warp per row: lanes stride over K, then a shuffle reduction
@@ -24,7 +24,7 @@ extern "C" void matvec_f32(const float* a, const float* v, float* out, int64_t M
     const int rows_per_block = 8;
     if (M > 0) matvec_kernel<<<(unsigned)((M + rows_per_block - 1) / rows_per_block), rows_per_block * 32>>>(a, v, out, M, K);
 }
-'''
+"""
 
 _lib = None
 
@@ -34,7 +34,13 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.matvec_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        _lib.matvec_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.matvec_f32.restype = None
     return _lib
 

@@ -10,7 +10,11 @@ def matvec_kernel(a_ptr, v_ptr, out_ptr, M, K, BM: tl.constexpr, BK: tl.constexp
     acc = tl.zeros([BM], dtype=tl.float32)
     for k0 in range(0, K, BK):
         rk = k0 + tl.arange(0, BK)
-        a = tl.load(a_ptr + rm[:, None].to(tl.int64) * K + rk[None, :], mask=(rm[:, None] < M) & (rk[None, :] < K), other=0.0)
+        a = tl.load(
+            a_ptr + rm[:, None].to(tl.int64) * K + rk[None, :],
+            mask=(rm[:, None] < M) & (rk[None, :] < K),
+            other=0.0,
+        )
         v = tl.load(v_ptr + rk, mask=rk < K, other=0.0)
         acc += tl.sum(a * v[None, :], axis=1)
     tl.store(out_ptr + rm, acc, mask=rm < M)

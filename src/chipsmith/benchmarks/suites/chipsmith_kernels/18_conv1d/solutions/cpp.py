@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void conv1d_f32(const float* __restrict x, const float* __restrict w, const float* __restrict bias,
@@ -28,7 +28,7 @@ extern "C" void conv1d_f32(const float* __restrict x, const float* __restrict w,
         }
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -38,7 +38,17 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.conv1d_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.conv1d_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.conv1d_f32.restype = None
     return _lib
 
@@ -51,7 +61,7 @@ class ModelNew(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int):
         super().__init__()
         fan_in = in_channels * kernel_size
-        self.weight = nn.Parameter(torch.randn(out_channels, in_channels, kernel_size) / fan_in ** 0.5)
+        self.weight = nn.Parameter(torch.randn(out_channels, in_channels, kernel_size) / fan_in**0.5)
         self.bias = nn.Parameter(torch.randn(out_channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -60,6 +70,15 @@ class ModelNew(nn.Module):
         b, cin, length = x.shape
         cout, _, ks = w.shape
         out = torch.empty(b, cout, length - ks + 1, dtype=x.dtype, device=x.device)
-        _kernels().conv1d_f32(_p(x), _p(w), _p(self.bias), _p(out), ctypes.c_int64(b), ctypes.c_int64(cin),
-                              ctypes.c_int64(cout), ctypes.c_int64(length), ctypes.c_int64(ks))
+        _kernels().conv1d_f32(
+            _p(x),
+            _p(w),
+            _p(self.bias),
+            _p(out),
+            ctypes.c_int64(b),
+            ctypes.c_int64(cin),
+            ctypes.c_int64(cout),
+            ctypes.c_int64(length),
+            ctypes.c_int64(ks),
+        )
         return out

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 // one thread per output element
@@ -29,7 +29,7 @@ extern "C" void conv1d_f32(const float* x, const float* w, const float* bias, fl
     int64_t total = B * COUT * (L - KS + 1);
     if (total > 0) conv1d_kernel<<<(unsigned)((total + 255) / 256), 256>>>(x, w, bias, out, total, CIN, COUT, L, KS);
 }
-'''
+"""
 
 _lib = None
 
@@ -39,7 +39,17 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.conv1d_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.conv1d_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.conv1d_f32.restype = None
     return _lib
 
@@ -52,7 +62,7 @@ class ModelNew(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int):
         super().__init__()
         fan_in = in_channels * kernel_size
-        self.weight = nn.Parameter(torch.randn(out_channels, in_channels, kernel_size) / fan_in ** 0.5)
+        self.weight = nn.Parameter(torch.randn(out_channels, in_channels, kernel_size) / fan_in**0.5)
         self.bias = nn.Parameter(torch.randn(out_channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -61,6 +71,15 @@ class ModelNew(nn.Module):
         b, cin, length = x.shape
         cout, _, ks = w.shape
         out = torch.empty(b, cout, length - ks + 1, dtype=x.dtype, device=x.device)
-        _kernels().conv1d_f32(_p(x), _p(w), _p(self.bias), _p(out), ctypes.c_int64(b), ctypes.c_int64(cin),
-                              ctypes.c_int64(cout), ctypes.c_int64(length), ctypes.c_int64(ks))
+        _kernels().conv1d_f32(
+            _p(x),
+            _p(w),
+            _p(self.bias),
+            _p(out),
+            ctypes.c_int64(b),
+            ctypes.c_int64(cin),
+            ctypes.c_int64(cout),
+            ctypes.c_int64(length),
+            ctypes.c_int64(ks),
+        )
         return out

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void conv2d_3x3_f32(const float* __restrict x, const float* __restrict w, float* __restrict out,
@@ -36,7 +36,7 @@ extern "C" void conv2d_3x3_f32(const float* __restrict x, const float* __restric
         }
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -46,7 +46,16 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.conv2d_3x3_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.conv2d_3x3_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.conv2d_3x3_f32.restype = None
     return _lib
 
@@ -66,6 +75,14 @@ class ModelNew(nn.Module):
         n, cin, h, wd = x.shape
         cout = w.shape[0]
         out = torch.empty(n, cout, h, wd, dtype=x.dtype, device=x.device)
-        _kernels().conv2d_3x3_f32(_p(x), _p(w), _p(out), ctypes.c_int64(n), ctypes.c_int64(cin), ctypes.c_int64(cout),
-                                  ctypes.c_int64(h), ctypes.c_int64(wd))
+        _kernels().conv2d_3x3_f32(
+            _p(x),
+            _p(w),
+            _p(out),
+            ctypes.c_int64(n),
+            ctypes.c_int64(cin),
+            ctypes.c_int64(cout),
+            ctypes.c_int64(h),
+            ctypes.c_int64(wd),
+        )
         return out

@@ -5,8 +5,18 @@ import triton.language as tl
 
 
 @triton.jit
-def conv2d_kernel(x_ptr, w_ptr, out_ptr, CIN, COUT, H, W,
-                  BLOCK_CO: tl.constexpr, BLOCK_CI: tl.constexpr, BLOCK: tl.constexpr):
+def conv2d_kernel(
+    x_ptr,
+    w_ptr,
+    out_ptr,
+    CIN,
+    COUT,
+    H,
+    W,
+    BLOCK_CO: tl.constexpr,
+    BLOCK_CI: tl.constexpr,
+    BLOCK: tl.constexpr,
+):
     # implicit GEMM over (output channels) x (pixels); taps whose neighbour lies in the zero padding are masked
     n = tl.program_id(0).to(tl.int64)
     co = tl.program_id(1) * BLOCK_CO + tl.arange(0, BLOCK_CO)
@@ -21,13 +31,22 @@ def conv2d_kernel(x_ptr, w_ptr, out_ptr, CIN, COUT, H, W,
                 ih = oh + kh - 1
                 iw = ow + kw - 1
                 ok = (pix < H * W) & (ih >= 0) & (ih < H) & (iw >= 0) & (iw < W)
-                w = tl.load(w_ptr + ((co[:, None] * CIN + ci[None, :]) * 3 + kh) * 3 + kw,
-                            mask=(co[:, None] < COUT) & (ci[None, :] < CIN), other=0.0)
-                x = tl.load(x_ptr + (n * CIN + ci[:, None]) * H * W + (ih * W + iw)[None, :],
-                            mask=(ci[:, None] < CIN) & ok[None, :], other=0.0)
+                w = tl.load(
+                    w_ptr + ((co[:, None] * CIN + ci[None, :]) * 3 + kh) * 3 + kw,
+                    mask=(co[:, None] < COUT) & (ci[None, :] < CIN),
+                    other=0.0,
+                )
+                x = tl.load(
+                    x_ptr + (n * CIN + ci[:, None]) * H * W + (ih * W + iw)[None, :],
+                    mask=(ci[:, None] < CIN) & ok[None, :],
+                    other=0.0,
+                )
                 acc += tl.dot(w, x, input_precision="ieee")
-    tl.store(out_ptr + (n * COUT + co[:, None]) * H * W + pix[None, :], acc,
-             mask=(co[:, None] < COUT) & (pix[None, :] < H * W))
+    tl.store(
+        out_ptr + (n * COUT + co[:, None]) * H * W + pix[None, :],
+        acc,
+        mask=(co[:, None] < COUT) & (pix[None, :] < H * W),
+    )
 
 
 class ModelNew(nn.Module):

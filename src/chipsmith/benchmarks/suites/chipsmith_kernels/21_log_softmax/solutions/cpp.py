@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -24,7 +24,7 @@ extern "C" void log_softmax_f32(const float* __restrict x, float* __restrict out
         for (int64_t c = 0; c < cols; ++c) o[c] = xr[c] - lse;
     }
 }
-'''
+"""
 
 _lib = None
 

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 #define TILE 16
@@ -39,7 +39,7 @@ extern "C" void linear_bias_relu_f32(const float* a, const float* b, const float
     dim3 grid((unsigned)((N + TILE - 1) / TILE), (unsigned)((M + TILE - 1) / TILE), 1);
     if (M > 0 && N > 0) linear_bias_relu_kernel<<<grid, block>>>(a, b, bias, c, M, N, K);
 }
-'''
+"""
 
 _lib = None
 
@@ -49,7 +49,15 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.linear_bias_relu_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.linear_bias_relu_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.linear_bias_relu_f32.restype = None
     return _lib
 
@@ -61,7 +69,7 @@ def _p(t: torch.Tensor) -> ctypes.c_void_p:
 class ModelNew(nn.Module):
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
-        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features ** 0.5)
+        self.weight = nn.Parameter(torch.randn(out_features, in_features) / in_features**0.5)
         self.bias = nn.Parameter(torch.randn(out_features))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -70,5 +78,7 @@ class ModelNew(nn.Module):
         m, k = a.shape
         n = w.shape[0]
         out = torch.empty(m, n, dtype=a.dtype, device=a.device)
-        _kernels().linear_bias_relu_f32(_p(a), _p(w), _p(self.bias), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().linear_bias_relu_f32(
+            _p(a), _p(w), _p(self.bias), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k)
+        )
         return out

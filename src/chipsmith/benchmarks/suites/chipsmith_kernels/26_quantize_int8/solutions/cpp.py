@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -17,7 +17,7 @@ extern "C" void quantize_i8(const float* __restrict x, int8_t* __restrict out, i
         out[i] = (int8_t)r;
     }
 }
-'''
+"""
 
 _lib = None
 

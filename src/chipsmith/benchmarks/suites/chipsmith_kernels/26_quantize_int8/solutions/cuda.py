@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 __global__ void quantize_kernel(const float* __restrict__ x, int8_t* __restrict__ out, int64_t n, float scale) {
@@ -20,7 +20,7 @@ extern "C" void quantize_i8(const float* x, int8_t* out, int64_t n, float scale)
     int64_t blocks = (n + 255) / 256;
     if (blocks > 0) quantize_kernel<<<(unsigned)blocks, 256>>>(x, out, n, scale);
 }
-'''
+"""
 
 _lib = None
 

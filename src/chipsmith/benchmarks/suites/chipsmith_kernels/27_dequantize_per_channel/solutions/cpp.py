@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void dequant_f32(const int8_t* __restrict q, const float* __restrict scale, const int32_t* __restrict zp,
@@ -19,7 +19,7 @@ extern "C" void dequant_f32(const int8_t* __restrict q, const float* __restrict 
         for (int64_t i = 0; i < n; ++i) o[i] = ((float)qr[i] - z) * s;
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -29,7 +29,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.dequant_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        _lib.dequant_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.dequant_f32.restype = None
     return _lib
 
@@ -46,5 +53,7 @@ class ModelNew(nn.Module):
         q, scale, zero_point = q.contiguous(), scale.contiguous(), zero_point.contiguous()
         c, n = q.shape
         out = torch.empty(c, n, dtype=scale.dtype, device=q.device)
-        _kernels().dequant_f32(_p(q), _p(scale), _p(zero_point), _p(out), ctypes.c_int64(c), ctypes.c_int64(n))
+        _kernels().dequant_f32(
+            _p(q), _p(scale), _p(zero_point), _p(out), ctypes.c_int64(c), ctypes.c_int64(n)
+        )
         return out

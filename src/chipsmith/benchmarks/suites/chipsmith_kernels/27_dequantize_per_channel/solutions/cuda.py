@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 __global__ void dequant_kernel(const int8_t* __restrict__ q, const float* __restrict__ scale, const int32_t* __restrict__ zp,
@@ -21,7 +21,7 @@ extern "C" void dequant_f32(const int8_t* q, const float* scale, const int32_t* 
     int64_t total = c * n;
     if (total > 0) dequant_kernel<<<(unsigned)((total + 255) / 256), 256>>>(q, scale, zp, out, total, n);
 }
-'''
+"""
 
 _lib = None
 
@@ -31,7 +31,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.dequant_f32.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+        _lib.dequant_f32.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.dequant_f32.restype = None
     return _lib
 
@@ -48,5 +55,7 @@ class ModelNew(nn.Module):
         q, scale, zero_point = q.contiguous(), scale.contiguous(), zero_point.contiguous()
         c, n = q.shape
         out = torch.empty(c, n, dtype=scale.dtype, device=q.device)
-        _kernels().dequant_f32(_p(q), _p(scale), _p(zero_point), _p(out), ctypes.c_int64(c), ctypes.c_int64(n))
+        _kernels().dequant_f32(
+            _p(q), _p(scale), _p(zero_point), _p(out), ctypes.c_int64(c), ctypes.c_int64(n)
+        )
         return out

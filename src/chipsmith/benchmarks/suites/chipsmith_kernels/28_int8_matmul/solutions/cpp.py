@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
@@ -26,7 +26,7 @@ extern "C" void int8_matmul_i8(const int8_t* __restrict a, const int8_t* __restr
         }
     }
 }
-'''
+"""
 
 _lib = None
 
@@ -36,7 +36,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cpp(CPP_SOURCE)
-        _lib.int8_matmul_i8.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.int8_matmul_i8.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.int8_matmul_i8.restype = None
     return _lib
 
@@ -54,5 +61,7 @@ class ModelNew(nn.Module):
         m, k = a.shape
         n = b.shape[1]
         out = torch.empty(m, n, dtype=torch.int32, device=a.device)
-        _kernels().int8_matmul_i8(_p(a), _p(b), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().int8_matmul_i8(
+            _p(a), _p(b), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k)
+        )
         return out

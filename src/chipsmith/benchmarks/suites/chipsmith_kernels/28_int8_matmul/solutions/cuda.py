@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 #define TILE 16
@@ -39,7 +39,7 @@ extern "C" void int8_matmul_i8(const int8_t* a, const int8_t* b, int32_t* c, int
     dim3 grid((unsigned)((N + TILE - 1) / TILE), (unsigned)((M + TILE - 1) / TILE), 1);
     if (M > 0 && N > 0) int8_matmul_kernel<<<grid, block>>>(a, b, c, M, N, K);
 }
-'''
+"""
 
 _lib = None
 
@@ -49,7 +49,14 @@ def _kernels():
     global _lib
     if _lib is None:
         _lib = load_cuda(CUDA_SOURCE)
-        _lib.int8_matmul_i8.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
+        _lib.int8_matmul_i8.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_int64,
+        ]
         _lib.int8_matmul_i8.restype = None
     return _lib
 
@@ -67,5 +74,7 @@ class ModelNew(nn.Module):
         m, k = a.shape
         n = b.shape[1]
         out = torch.empty(m, n, dtype=torch.int32, device=a.device)
-        _kernels().int8_matmul_i8(_p(a), _p(b), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k))
+        _kernels().int8_matmul_i8(
+            _p(a), _p(b), _p(out), ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k)
+        )
         return out

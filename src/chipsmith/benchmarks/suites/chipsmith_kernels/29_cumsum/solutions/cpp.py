@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cpp_runtime import load_cpp
 
-CPP_SOURCE = r'''
+CPP_SOURCE = r"""
 #include <cstdint>
 
 extern "C" void cumsum_f32(const float* __restrict x, float* __restrict out, int64_t rows, int64_t cols) {
@@ -17,7 +17,7 @@ extern "C" void cumsum_f32(const float* __restrict x, float* __restrict out, int
         for (int64_t c = 0; c < cols; ++c) { acc += xr[c]; o[c] = acc; }
     }
 }
-'''
+"""
 
 _lib = None
 

@@ -5,7 +5,7 @@ import torch.nn as nn
 
 from chipsmith.tools.kernels.cuda_runtime import load_cuda
 
-CUDA_SOURCE = r'''
+CUDA_SOURCE = r"""
 #include <cstdint>
 
 #define THREADS 256
@@ -36,7 +36,7 @@ __global__ void cumsum_kernel(const float* __restrict__ x, float* __restrict__ o
 extern "C" void cumsum_f32(const float* x, float* out, int64_t rows, int64_t cols) {
     if (rows > 0) cumsum_kernel<<<(unsigned)rows, THREADS>>>(x, out, cols);
 }
-'''
+"""
 
 _lib = None
 

@@ -1,0 +1,78 @@
+"""Source-to-verdict latency per kernel backend: compile + correctness over all cases, no timing.
+
+Usage: .venv/bin/python scripts/bench_kernel_latency.py [--repeat N] [--json]
+
+Checks the ReLU test task's honest cpp and triton solutions (tests/data/kernels/tasks/01_relu) and
+the reference control (torch). The first run of each backend is reported separately: it pays for
+the trusted reference worker, whose result is then cached by content. Goals: cpp < 2 s, triton < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+GOALS = {"cpp": 2.0, "triton": 10.0, "torch": 2.0}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from chipsmith.benchmarks.kernel_eval import evaluate
+    from chipsmith.benchmarks.kernel_suites import load_task_dir
+    from chipsmith.benchmarks.task import Candidate
+    from chipsmith.tools.kernels.controls import reference_candidate
+
+    task = load_task_dir(ROOT / "tests/data/kernels/tasks/01_relu")
+    rows = []
+    for backend in ("cpp", "triton", "torch"):
+        if backend == "torch":
+            cand = reference_candidate(task)
+        else:
+            src = task.hidden.files[task.hidden.solutions[backend]].decode()
+            cand = Candidate(task_id=task.id, files={"candidate.py": src}, backend=backend)
+        times, verdicts = [], []
+        for _ in range(args.repeat + 1):
+            t0 = time.perf_counter()
+            res = evaluate(task, cand, time=False)
+            times.append(time.perf_counter() - t0)
+            verdicts.append(res.failure_class)
+        warm = times[1:]
+        rows.append(
+            {
+                "backend": backend,
+                "first_s": round(times[0], 2),
+                "median_s": round(statistics.median(warm), 2),
+                "min_s": round(min(warm), 2),
+                "goal_s": GOALS[backend],
+                "verdicts": sorted(set(verdicts)),
+                "cases": res.metrics.get("cases"),
+            }
+        )
+    load = os.getloadavg()[0]
+    if args.json:
+        print(json.dumps({"load_avg_1m": load, "cpus": os.cpu_count(), "rows": rows}, indent=2))
+    else:
+        print(f"load average {load:.1f} on {os.cpu_count()} cpus")
+        for r in rows:
+            ok = "meets" if r["median_s"] < r["goal_s"] else "misses"
+            print(
+                f"{r['backend']:7s} first {r['first_s']:5.2f}s  median {r['median_s']:5.2f}s  min {r['min_s']:5.2f}s"
+                f"  ({ok} the {r['goal_s']:g}s goal; {r['cases']} cases; {r['verdicts']})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

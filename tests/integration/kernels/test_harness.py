@@ -1,0 +1,91 @@
+"""Honest kernels pass on the harness's own test tasks; broken ones get the right failure class."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chipsmith.benchmarks.kernel_eval import evaluate
+from chipsmith.benchmarks.task import Candidate, Task
+from chipsmith.tools.kernels.controls import null_candidate, reference_candidate
+from helpers import require_module, require_tool
+
+pytestmark = pytest.mark.integration
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "kernels"
+
+
+def header(path: Path) -> dict[str, str]:
+    return dict(re.findall(r"^# (\w+): (.*)$", path.read_text(), re.M))
+
+
+def candidate(task: Task, source: str, backend: str) -> Candidate:
+    return Candidate(task_id=task.id, files={"candidate.py": source}, backend=backend)
+
+
+SOLUTIONS = [
+    (d.name, p.stem)
+    for d in sorted((DATA / "tasks").iterdir())
+    for p in sorted((d / "solutions").glob("*.py"))
+]
+DIR_IDS = {
+    "01_relu": "t-relu",
+    "02_softmax": "t-softmax",
+    "03_linear": "t-linear",
+    "04_linear_loose": "t-linear-loose",
+}
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    require_tool("g++")
+    require_module("torch")
+
+
+@pytest.mark.parametrize("tid,backend", SOLUTIONS)
+def test_honest_solution_passes(kernel_tasks: dict[str, Task], tid: str, backend: str) -> None:
+    if backend == "triton":
+        require_module("triton")
+    task = kernel_tasks[DIR_IDS[tid]]
+    src = task.hidden.files[task.hidden.solutions[backend]].decode()
+    res = evaluate(task, candidate(task, src, backend))
+    assert (res.verdict, res.failure_class) == ("pass", "pass"), res.message
+    assert res.metrics["cases"] >= 9 and res.metrics["backend"] == backend
+    if backend == "cpp":
+        assert (
+            res.metrics["candidate_ms"] > 0 and res.metrics["baseline_ms"] > 0 and res.metrics["speedup"] > 0
+        )
+    else:  # the Triton interpreter: correctness only, no speedup
+        assert res.metrics["speedup"] is None
+
+
+@pytest.mark.parametrize("name", ["segfault", "compile_error", "no_modelnew", "raises"])
+def test_broken_candidates_are_classified(kernel_tasks: dict[str, Task], name: str) -> None:
+    path = DATA / "bad" / f"{name}.py"
+    task = kernel_tasks["t-relu"]
+    res = evaluate(task, candidate(task, path.read_text(), "cpp"), time=False)
+    assert res.verdict == "fail" and res.failure_class == header(path)["expect"], res.message
+
+
+def test_hanging_candidate_times_out(kernel_tasks: dict[str, Task]) -> None:
+    task = kernel_tasks["t-relu"].model_copy(deep=True)
+    task.hidden.settings["timeout_s"] = 20
+    res = evaluate(task, candidate(task, (DATA / "bad" / "hang.py").read_text(), "cpp"), time=False)
+    assert (res.verdict, res.failure_class) == ("fail", "timeout"), res.message
+
+
+def test_unknown_backend_and_garbage_source(kernel_tasks: dict[str, Task]) -> None:
+    task = kernel_tasks["t-relu"]
+    assert evaluate(task, candidate(task, "x = 1", "fortran")).failure_class == "compile"
+    assert evaluate(task, candidate(task, "def (:", "cpp")).failure_class == "compile"
+
+
+@pytest.mark.parametrize("tid", ["t-relu", "t-linear"])
+def test_controls(kernel_tasks: dict[str, Task], tid: str) -> None:
+    task = kernel_tasks[tid]
+    ref = evaluate(task, reference_candidate(task), time=True)
+    assert (ref.verdict, ref.metrics["speedup"]) == ("pass", 1.0), ref.message
+    null = evaluate(task, null_candidate(task), time=False)
+    assert (null.verdict, null.failure_class) == ("fail", "mismatch"), null.message
