@@ -29,7 +29,6 @@ BINARIES: list[tuple[str, list[str], str]] = [
     ("bwrap", ["bwrap", "--version"], "network isolation of the local sandbox (code runs unconfined)"),
     ("g++", ["g++", "--version"], "the cpp kernel backend"),
     ("nvcc", ["nvcc", "--version"], "the cuda kernel backend's compile check"),
-    ("docker", ["docker", "version", "--format", "{{.Server.Version}}"], "the docker sandbox (no daemon)"),
 ]
 
 MODULES: list[tuple[str, str]] = [
@@ -56,13 +55,17 @@ def check_binary(name: str, cmd: list[str], disables: str) -> ToolStatus:
         return ToolStatus(name=name, found=False, detail=str(exc), disables=disables)
     out = _first_line(proc.stdout) or _first_line(proc.stderr)
     if proc.returncode != 0 and name == "docker":
-        return ToolStatus(name=name, found=False, detail="client present, no running daemon", disables=disables)
+        return ToolStatus(
+            name=name, found=False, detail="client present, no running daemon", disables=disables
+        )
     return ToolStatus(name=name, found=True, version=out)
 
 
 def check_module(name: str, disables: str) -> ToolStatus:
     if importlib.util.find_spec(name) is None:
-        return ToolStatus(name=name, found=False, detail="not installed (pip install chipsmith[all])", disables=disables)
+        return ToolStatus(
+            name=name, found=False, detail="not installed (pip install chipsmith[all])", disables=disables
+        )
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -74,16 +77,44 @@ def check_module(name: str, disables: str) -> ToolStatus:
 
 def check_gpu() -> ToolStatus:
     if shutil.which("nvidia-smi") is None:
-        return ToolStatus(name="gpu", found=False, detail="no nvidia-smi", disables="GPU kernel timing and cuda execution")
-    proc = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True)
+        return ToolStatus(
+            name="gpu", found=False, detail="no nvidia-smi", disables="GPU kernel timing and cuda execution"
+        )
+    proc = subprocess.run(
+        ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True
+    )
     name = _first_line(proc.stdout)
     if proc.returncode != 0 or not name:
-        return ToolStatus(name="gpu", found=False, detail="nvidia-smi sees no GPU", disables="GPU kernel timing")
+        return ToolStatus(
+            name="gpu", found=False, detail="nvidia-smi sees no GPU", disables="GPU kernel timing"
+        )
     return ToolStatus(name="gpu", found=True, version=name)
+
+
+def check_docker() -> list[ToolStatus]:
+    """The daemon and the sandbox image for the current recipe."""
+    disables = "the docker sandbox"
+    if importlib.util.find_spec("docker") is None:
+        return [ToolStatus(name="docker", found=False, detail="docker SDK not installed", disables=disables)]
+    from chipsmith.sandbox.docker import docker_status
+
+    st = docker_status(timeout=10)
+    if not st["daemon"]:
+        return [ToolStatus(name="docker", found=False, detail=st["detail"] or "no daemon", disables=disables)]
+    image = ToolStatus(
+        name="docker image", found=st["image_present"], version=st["image"] if st["image_present"] else None
+    )
+    if not st["image_present"]:
+        image.detail, image.disables = (
+            f"{st['image']} not built (chipsmith sandbox build --offline)",
+            disables,
+        )
+    return [ToolStatus(name="docker", found=True, version=f"daemon {st['server_version']}"), image]
 
 
 def run_checks() -> list[ToolStatus]:
     statuses = [check_binary(n, c, d) for n, c, d in BINARIES]
+    statuses += check_docker()
     statuses += [check_module(n, d) for n, d in MODULES]
     statuses.append(check_gpu())
     return statuses
