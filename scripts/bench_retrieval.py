@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -136,7 +137,7 @@ def main() -> int:
 
     queries = load_queries(QUERIES)
     load_model()
-    results: dict[str, object] = {"queries": len(queries)}
+    results: dict[str, object] = {"queries": len(queries), "loadavg_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         store = KnowledgeStore(path=Path(tmp) / "kb")
         t0 = time.perf_counter()
@@ -173,7 +174,17 @@ def main() -> int:
                 "p50_ms": round(statistics.median(times), 1),
                 "p95_ms": round(percentile(times, 95), 1),
             }
+        embed = []
+        for i in range(args.latency_queries):
+            t0 = time.perf_counter()
+            store.embedder([queries[i % len(queries)].query])
+            embed.append((time.perf_counter() - t0) * 1000)
+        latency["query_embedding_only"] = {
+            "p50_ms": round(statistics.median(embed), 1),
+            "p95_ms": round(percentile(embed, 95), 1),
+        }
         results["latency_at_store_size"] = latency
+        results["loadavg_at_end"] = os.getloadavg()
         results["quality_at_store_size"] = {
             m: {k: v for k, v in evaluate(store, queries, m).model_dump().items() if k != "misses"}
             for m in MODES

@@ -80,13 +80,15 @@ def evaluate(
         iters=int(settings.get("timing_iters", 50 if backend.device() == "cuda" else 10)),
         timeout_s=float(settings.get("timeout_s", 180.0)),
     )
-    report = backend.check(spec, src, sandbox or _default_sandbox())
+    box = sandbox or _default_sandbox(backend.device(), metrics["flags"])
+    report = backend.check(spec, src, box)
+    flags = metrics["flags"]
     metrics.update(report.metrics)
-    metrics["flags"] = list(metrics.get("flags") or [])
+    metrics["flags"] = flags + list(report.metrics.get("flags") or [])
     metrics["cases"] = report.cases
     if report.findings:
         metrics["findings"] = report.findings
-    if backend.name == "torch" and report.status == "pass" and time:
+    if backend.name == "torch" and report.status == "pass":
         metrics["speedup"] = 1.0  # the baseline against itself, by definition
     if report.status == "pass":
         return _result("pass", "pass", report.message, metrics)
@@ -94,7 +96,12 @@ def evaluate(
     return _result(verdict, report.status, report.message, metrics)
 
 
-def _default_sandbox() -> Any:
+def _default_sandbox(device: str, flags: list[str]) -> Any:
     from chipsmith.sandbox import get_sandbox
 
-    return get_sandbox()
+    box = get_sandbox()
+    if device == "cuda" and getattr(box, "use_bwrap", False):
+        # bubblewrap's --dev /dev hides /dev/nvidia*: a GPU worker runs with rlimits only.
+        box.use_bwrap = False  # type: ignore[attr-defined]
+        flags.append("GPU check ran without bubblewrap (it hides the GPU device nodes)")
+    return box

@@ -76,9 +76,10 @@ class KnowledgeStore:
         self._client = _make_client(path, url)
         from chipsmith.knowledge.embed import MiniLMEmbedding
 
+        self.embedder = MiniLMEmbedding()
         try:
             self._col: Any = self._client.get_or_create_collection(
-                collection, embedding_function=MiniLMEmbedding()
+                collection, embedding_function=self.embedder
             )
         except Exception as exc:  # chromadb raises many types; the user needs one line
             raise StoreError(f"cannot open knowledge store at {url or path}: {exc}") from exc
@@ -186,9 +187,9 @@ class KnowledgeStore:
 
     def query(self, text: str, n: int, where: dict[str, Any] | None) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks by embedding, with cosine similarity, best first."""
-        n = min(n, self.count())
         if n <= 0:
             return []
+        # chromadb returns fewer rows when fewer match; no count() round trip per query.
         res = self._col.query(
             query_texts=[text], n_results=n, where=where, include=["documents", "metadatas", "distances"]
         )

@@ -69,7 +69,7 @@ def test_triton_solutions_pass_smallest_shape(tmp_path: Path):
 @pytest.mark.xdist_group("nvcc")
 def test_cuda_solutions_compile(tmp_path: Path):
     require_tool("nvcc")
-    rc, results, log = check(tmp_path, "--backends", "", "--cuda")
+    rc, results, log = check(tmp_path, "--backends", "", "--cuda", "--cuda-batch")
     assert failures(results) == [], log
     assert rc == 0 and len(results) == N_TASKS
 
@@ -96,3 +96,16 @@ def test_checker_fails_wrong_and_crashing_solutions(tmp_path: Path):
     assert all(x["ok"] for x in by_task["relu0"]["rows"]), log
     assert not any(x["ok"] for x in by_task["relu1"]["rows"]), log
     assert "error" in by_task["03_crash"], log
+
+
+@pytest.mark.xdist_group("nvcc")
+def test_cuda_check_names_a_source_nvcc_rejects(tmp_path: Path):
+    require_tool("nvcc")
+    suite = tmp_path / "suite"
+    shutil.copytree(SUITE / "03_relu", suite / "01_ok")
+    shutil.copytree(SUITE / "03_relu", suite / "02_bad")
+    bad = suite / "02_bad" / "solutions" / "cuda.py"
+    bad.write_text(bad.read_text().replace("out[i] = v > 0.0f ? v : 0.0f;", "out[i] = undefined_name;"))
+    rc, results, log = check(tmp_path, "--suite", str(suite), "--backends", "", "--cuda", "--cuda-batch")
+    ok = {r["task"]: r["rows"][0]["ok"] for r in results}
+    assert rc == 1 and ok == {"01_ok": True, "02_bad": False}, log

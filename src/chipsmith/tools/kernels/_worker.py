@@ -45,6 +45,7 @@ class Runner:
         self.ref_calls = 0
         self._in_cand = False
         self._prev: dict[int, list[Any]] = {}
+        self._fences: dict[int, GuardMode] = {}
         self.models: dict[int, tuple[Any, Any, Any]] = {}
 
     def models_for(self, s: int) -> tuple[Any, Any, Any]:
@@ -100,6 +101,7 @@ class Runner:
             else:
                 out.append(f)
         self._prev[s] = out
+        self._fences[s] = fence
         return out
 
     def call_candidate(self, model: Any, args: list[Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -149,6 +151,7 @@ class Runner:
         rec["digest_after"] = _digest(args)
         for k in ("bad_ops", "oob_writes", "ref_calls", "new_threads"):
             rec[k] = _merge(ev1[k], ev2[k])
+        rec["oob_writes"] += self._fences[s].broken_guards()  # writes past the inputs' ends
         rec["types"] = ev1["types"] + ev2["types"]
         rec["dtypes"] = [str(o.dtype) for o in outs1]
         for i, o in enumerate(snap):

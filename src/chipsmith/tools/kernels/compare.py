@@ -37,6 +37,15 @@ def tolerances(dtype: str, atol: float | None = None, rtol: float | None = None)
 
 
 def check_output(
+    cand: np.ndarray, ref: np.ndarray, gt: np.ndarray | None, atol: float, rtol: float, dtype: str
+) -> OutputCheck:
+    """Closeness to ``ref`` and precision against ``gt`` (fp64), for one output. NaN-safe: the
+    candidate's garbage must not print numpy warnings."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _check_output(cand, ref, gt, atol, rtol, dtype)
+
+
+def _check_output(
     cand: np.ndarray,
     ref: np.ndarray,
     gt: np.ndarray | None,
@@ -44,7 +53,6 @@ def check_output(
     rtol: float,
     dtype: str,
 ) -> OutputCheck:
-    """Closeness to ``ref`` and precision against ``gt`` (fp64), for one output."""
     if cand.shape != ref.shape:
         return OutputCheck(
             ok=False, kind="shape", message=f"shape {list(cand.shape)} != expected {list(ref.shape)}"

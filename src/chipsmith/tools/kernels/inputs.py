@@ -73,7 +73,7 @@ def digest(tensors: list[Any]) -> str:
         if isinstance(t, torch.Tensor):
             c = t.detach().to("cpu").contiguous()
             h.update(str((tuple(c.shape), str(c.dtype))).encode())
-            h.update(c.view(torch.uint8).numpy().tobytes() if c.numel() else b"")
+            h.update(c.reshape(-1).view(torch.uint8).numpy().tobytes() if c.numel() else b"")
         else:
             h.update(repr(t).encode())
     return h.hexdigest()
