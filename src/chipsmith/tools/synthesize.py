@@ -69,7 +69,14 @@ def _quoted(name: str) -> str:
     return f'"{name}"'
 
 
-def build_yosys_script(sources: list[str], *, top: str | None, liberty: str, clock_period_ps: float) -> str:
+def build_yosys_script(
+    sources: list[str],
+    *,
+    top: str | None,
+    liberty: str,
+    clock_period_ps: float,
+    fixups: list[str] | None = None,
+) -> str:
     """Pure: the yosys script that maps ``sources`` to ``liberty`` and logs what the parser reads."""
     top_arg = f"-top {_module_name(top)}" if top else "-auto-top"
     ff = "t:$_*DFF*_"
@@ -84,7 +91,8 @@ def build_yosys_script(sources: list[str], *, top: str | None, liberty: str, clo
         "design -save chipsmith_generic",
         f"dfflibmap -liberty {liberty}",
         f"abc -D {clock_period_ps:g} -liberty {liberty}",
-        "opt_clean",
+        # OpenSTA's Verilog reader rejects `assign {a, b} = ...`: purge aliases, tie constants, buffer the rest.
+        *(fixups if fixups is not None else ["opt_clean"]),
         f"log {yp.STAT_BEGIN}",
         f"stat -liberty {liberty}",
         f"log {yp.STAT_END}",
@@ -150,7 +158,10 @@ def synthesize(
         from chipsmith.sandbox import get_sandbox
 
         sandbox = get_sandbox()
-    script = build_yosys_script(verilog, top=top, liberty=LIB, clock_period_ps=clock_period_ps)
+    from chipsmith.tools.liberty._helpers import helper_cells, netlist_fixups
+
+    fixups = netlist_fixups(helper_cells(lib_text))
+    script = build_yosys_script(verilog, top=top, liberty=LIB, clock_period_ps=clock_period_ps, fixups=fixups)
     files = {**sources, LIB: lib_text.encode(), SCRIPT: script.encode()}
     res = _run(sandbox, ["yosys", "-q", "-l", LOG, "-s", SCRIPT], files, timeout_s, [LOG, NETLIST])
     ylog = res.files.get(LOG, b"").decode(errors="replace") or res.stdout + res.stderr

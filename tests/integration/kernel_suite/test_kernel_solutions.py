@@ -84,9 +84,11 @@ def test_checker_fails_wrong_and_crashing_solutions(tmp_path: Path):
     suite = tmp_path / "suite"
     ok = _copy_task("03_relu", suite / "01_ok")
     wrong = _copy_task("03_relu", suite / "02_wrong")
-    wrong.write_text(wrong.read_text().replace("v > 0.0f ? v : 0.0f", "v"))
+    src = wrong.read_text()
+    assert "v > 0.0f ? v : 0.0f" in src and "x = x.contiguous()" in src
+    wrong.write_text(src.replace("v > 0.0f ? v : 0.0f", "v"))
     crash = _copy_task("03_relu", suite / "03_crash")
-    crash.write_text(crash.read_text().replace("x = x.contiguous()", "ctypes.string_at(0)  # segfault"))
+    crash.write_text(src.replace("x = x.contiguous()", "ctypes.string_at(0)  # segfault"))
     for i, path in enumerate((ok, wrong, crash)):  # distinct ids for the three copies
         toml = path.parents[1] / "task.toml"
         toml.write_text(toml.read_text().replace('id = "relu"', f'id = "relu{i}"'))
@@ -105,7 +107,9 @@ def test_cuda_check_names_a_source_nvcc_rejects(tmp_path: Path):
     shutil.copytree(SUITE / "03_relu", suite / "01_ok")
     shutil.copytree(SUITE / "03_relu", suite / "02_bad")
     bad = suite / "02_bad" / "solutions" / "cuda.py"
-    bad.write_text(bad.read_text().replace("out[i] = v > 0.0f ? v : 0.0f;", "out[i] = undefined_name;"))
+    src = bad.read_text()
+    assert "v > 0.0f ? v : 0.0f" in src
+    bad.write_text(src.replace("v > 0.0f ? v : 0.0f", "undefined_name"))
     rc, results, log = check(tmp_path, "--suite", str(suite), "--backends", "", "--cuda", "--cuda-batch")
     ok = {r["task"]: r["rows"][0]["ok"] for r in results}
     assert rc == 1 and ok == {"01_ok": True, "02_bad": False}, log

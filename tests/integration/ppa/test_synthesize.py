@@ -82,3 +82,29 @@ endmodule
     r = synthesize({"ar.v": src}, sandbox=local_sandbox)
     assert r.cells.get("DFFR_X1") == 1 and r.cells.get("DFFS_X1") == 1
     assert r.clocks == ["clk"] and r.delay_ps is not None and r.power_w
+
+
+GENERATE_RCA = b"""
+module rca #(parameter W=8) (input [W-1:0] a, input [W-1:0] b, output [W:0] s);
+  wire [W:0] c;
+  assign c[0] = 1'b0;
+  genvar i;
+  generate for (i = 0; i < W; i = i + 1) begin : g
+    assign s[i] = a[i] ^ b[i] ^ c[i];
+    assign c[i+1] = (a[i] & b[i]) | (c[i] & (a[i] ^ b[i]));
+  end endgenerate
+  assign s[W] = c[W];
+endmodule
+"""
+
+WIRING_ONLY = b"module sw(input [1:0] a, output [1:0] y, output [2:0] z); assign y = {a[0], a[1]}; assign z = {a[1], 2'b01}; endmodule\n"
+
+
+def test_generate_loop_and_concatenated_assigns_reach_timing(local_sandbox) -> None:
+    # yosys writes `assign {c[8], c[0]} = ...` for these, which OpenSTA cannot read unless purged/buffered.
+    r = synthesize({"rca.v": GENERATE_RCA}, sandbox=local_sandbox)
+    assert r.top == "rca" and r.area_um2 > 0 and r.delay_ps is not None and r.delay_ps > 0
+    w = synthesize({"sw.v": WIRING_ONLY}, sandbox=local_sandbox)
+    # 3 port-to-port wires plus the 2 tie nets that reach ports each get a buffer.
+    assert w.cells == {"BUF_X1": 5, "TIEHI_X1": 1, "TIELO_X1": 1}
+    assert w.delay_ps is not None
