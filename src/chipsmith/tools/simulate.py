@@ -1,6 +1,8 @@
 """Simulate a testbench plus design with Icarus Verilog (default) or Verilator, through a sandbox.
 
-Two sandbox runs per simulation, so compile messages and run output never mix:
+Icarus runs compile and simulation in ONE sandbox run (a sandbox start costs about as much as a
+small simulation); the compile log goes to its own file, so compile messages and run output never
+mix. Verilator builds in one run and simulates in a second (the build is the slow part there):
 
 - Icarus: ``iverilog -g2012 -Wall -Winfloop -Wno-timescale -I. -s TOP -o sim.vvp FILES`` (VerilogEval's
   flags), then ``vvp -n sim.vvp``. With ``vcd=True`` a helper module is compiled as a second root
@@ -43,6 +45,8 @@ INCLUDE_SUFFIXES = (".vh", ".svh", ".h", ".inc")
 VCD_FILE = "chipsmith.vcd"
 VCD_MODULE = "_chipsmith_vcd"
 RC_FILE = ".chipsmith_rc"
+COMPILE_LOG = ".chipsmith_compile.log"
+COMPILE_RC = ".chipsmith_compile_rc"
 VERILATOR_BUILD_MIN_S = 240.0
 """Verilator's C++ build alone takes 7-15 s here; it gets at least this long whatever ``timeout_s`` is."""
 SIM_LIMITS = Limits(output_bytes=OUTPUT_CAP + 4096, file_mb=128)
@@ -94,6 +98,18 @@ def run_cmd(program: list[str], cap: int = OUTPUT_CAP) -> list[str]:
     """Pure: ``program`` with stderr merged, its exit status saved, its output cut after ``cap`` bytes."""
     prog = " ".join(shlex.quote(p) for p in program)
     return ["sh", "-c", f"{{ {prog}; echo $? > {RC_FILE}; }} 2>&1 | head -c {cap + 1}"]
+
+
+def iverilog_once_cmd(compile_cmd: list[str], timeout_s: float, cap: int = OUTPUT_CAP) -> list[str]:
+    """Pure: compile (log to a file), then, if that succeeded, run ``vvp`` under ``timeout``, its
+    output cut after ``cap`` bytes and its exit status saved (124 = the simulation timed out)."""
+    comp = " ".join(shlex.quote(p) for p in compile_cmd)
+    run = f"timeout -s KILL {timeout_s:g} vvp -n sim.vvp"
+    script = (
+        f"{comp} > {COMPILE_LOG} 2>&1; crc=$?; echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0; "
+        f"{{ {run}; echo $? > {RC_FILE}; }} 2>&1 | head -c {cap + 1}"
+    )
+    return ["sh", "-c", script]
 
 
 def shorten(log: str, keep: int = LOG_KEEP) -> str:
@@ -213,6 +229,8 @@ def simulate(
         from chipsmith.sandbox import get_sandbox
 
         sandbox = get_sandbox()
+    if simulator == "iverilog":
+        return _simulate_iverilog(sandbox, sources, data, top, timeout_s, vcd, start)
     res, diags, built = _compile(sandbox, simulator, sources, top, timeout_s, vcd)
     log = res.stdout + res.stderr
     if missing_tool(res, simulator):
@@ -231,6 +249,54 @@ def simulate(
     full_log = (log + "\n" if log.strip() else "") + run.stdout + run.stderr
     vcd_bytes = run.files.get(VCD_FILE) if vcd else None
     return _result(verdict, simulator, full_log, start, diagnostics=diags, vcd=vcd_bytes)
+
+
+def _rc(files: dict[str, bytes], name: str) -> int | None:
+    text = files.get(name, b"").decode(errors="replace").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _simulate_iverilog(
+    sandbox: Sandbox,
+    sources: dict[str, bytes],
+    data: dict[str, bytes],
+    top: str,
+    timeout_s: float,
+    vcd: bool,
+    start: float,
+) -> SimResult:
+    """Compile and run with Icarus in one sandbox run; the sandbox limit is a backstop for both steps."""
+    extra = {f"{VCD_MODULE}.v": vcd_module(top).encode()} if vcd else {}
+    cmd = iverilog_once_cmd(iverilog_compile_cmd(compiled_files(list(sources)), top, vcd=vcd), timeout_s)
+    want = [COMPILE_LOG, COMPILE_RC, RC_FILE] + ([VCD_FILE] if vcd else [])
+    files = {**data, **sources, **extra}
+    res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=SIM_LIMITS, want=want)
+    clog = res.files.get(COMPILE_LOG, b"")[: COMPILE_LIMITS.output_bytes].decode(errors="replace")
+    crc = _rc(res.files, COMPILE_RC)
+    if missing_tool(res, "iverilog") or "iverilog: not found" in clog or crc == 127:
+        msg = f"iverilog is not installed in the {sandbox.name} sandbox; install it or use --sandbox docker"
+        return _result(Verdict("compile", msg), "iverilog", clog + res.stderr, start)
+    diags = parse_iverilog(clog)
+    if crc is None:  # killed while compiling
+        failed = Verdict("compile", f"iverilog compile did not finish within {res.wall_s:.0f} s")
+        return _result(failed, "iverilog", clog + res.stdout + res.stderr, start, diagnostics=diags)
+    failed = classify_compile(diags, clog, crc)
+    if failed is not None:
+        return _result(failed, "iverilog", clog, start, diagnostics=diags)
+    rc = _rc(res.files, RC_FILE)
+    timed_out = res.timed_out or rc in (124, 137)
+    output = res.stdout + res.stderr
+    verdict = classify_run(
+        output,
+        exit_code=rc if rc is not None else res.exit_code,
+        timed_out=timed_out,
+        truncated=len(res.stdout.encode(errors="replace")) > OUTPUT_CAP or res.truncated,
+        timeout_s=timeout_s,
+        cap_bytes=OUTPUT_CAP,
+    )
+    full_log = (clog + "\n" if clog.strip() else "") + output
+    vcd_bytes = res.files.get(VCD_FILE) if vcd else None
+    return _result(verdict, "iverilog", full_log, start, diagnostics=diags, vcd=vcd_bytes)
 
 
 def simulate_paths(paths: list[Path], **kw: object) -> SimResult:
