@@ -101,17 +101,26 @@ class MutationReport(BaseModel):
         }
 
 
-def _sources(task: Task, design: bytes) -> dict[str, bytes]:
-    tb = task.hidden.testbench or "tb.sv"
-    return {tb: task.hidden.files[tb], "design.v": design}
+def _reference_name(task: Task) -> str:
+    return task.hidden.reference or "ref.v"
 
 
 def simulate_design(task: Task, design: bytes, sandbox: Sandbox) -> tuple[str, str]:
-    """Run ``design`` against the task's testbench: (failure_class, one-line message)."""
+    """Run ``design`` in place of a candidate against the task's hidden testbench, exactly as the RTL
+    evaluator does (same compile list and data files, so any RTL suite works): (failure_class, message)."""
+    from chipsmith.benchmarks.rtl_eval import candidate_sources, sim_inputs
     from chipsmith.tools.simulate import simulate
 
-    timeout = float(task.hidden.settings.get("timeout_s", 30))
-    res = simulate(_sources(task, design), top=task.hidden.tb_top or "tb", sandbox=sandbox, timeout_s=timeout)
+    name = _reference_name(task)
+    cand = candidate_sources({name: design.decode("utf-8", errors="replace")})
+    sources, data = sim_inputs(task, cand)
+    res = simulate(
+        sources,
+        top=task.hidden.tb_top,
+        sandbox=sandbox,
+        timeout_s=float(task.hidden.settings.get("timeout_s", 30)),
+        data_files=data or None,
+    )
     return res.failure_class, res.message
 
 
@@ -128,11 +137,11 @@ def prove_equivalent(
     """Ask the equivalence checker whether a surviving mutant equals the reference."""
     from chipsmith.tools.equivalence import EquivError, check_equivalence
 
-    ref = task.hidden.reference or "ref.v"
+    ref = _reference_name(task)
     try:
         res = check_equivalence(
-            {"ref.v": task.hidden.files[ref]},
-            {"ref.v": mutant.source.encode()},
+            {ref: task.hidden.files[ref]},
+            {ref: mutant.source.encode()},
             top=task.public.top,
             depth=EQUIV_DEPTH,
             sandbox=sandbox,
@@ -168,7 +177,7 @@ def run_mutant(
 
 def mutants_for(task: Task, max_mutants: int | None) -> tuple[int, list[Mutant]]:
     """(number generated, the deterministic sample) for a task's reference."""
-    ref = task.hidden.files[task.hidden.reference or "ref.v"].decode("utf-8", errors="replace")
+    ref = task.hidden.files[_reference_name(task)].decode("utf-8", errors="replace")
     every = generate_mutants(ref)
     return len(every), sample_mutants(every, max_mutants, key=task.id)
 
@@ -192,8 +201,7 @@ def mutate_tasks(
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         refs = {
-            t.id: pool.submit(simulate_design, t, t.hidden.files[t.hidden.reference or "ref.v"], sandbox)
-            for t in tasks
+            t.id: pool.submit(simulate_design, t, t.hidden.files[_reference_name(t)], sandbox) for t in tasks
         }
         plans = {t.id: mutants_for(t, max_mutants) for t in tasks}
         futures = {

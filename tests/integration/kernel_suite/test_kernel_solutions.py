@@ -8,6 +8,7 @@ CUDA sources are compile-checked with nvcc when it is installed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,13 +28,11 @@ N_TASKS = sum(1 for p in SUITE.iterdir() if (p / "task.toml").is_file())
 
 def check(tmp_path: Path, *args: str) -> tuple[int, list[dict], str]:
     out = tmp_path / "results.json"
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--json", str(out), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-    )
+    # one OpenMP/torch thread: correctness needs no threads, and on a busy machine (xdist, shared
+    # cores) spinning OpenMP barriers made this run 2-3x slower
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    cmd = [sys.executable, str(SCRIPT), "--json", str(out), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
     results = json.loads(out.read_text()) if out.exists() else []
     return proc.returncode, results, proc.stdout + proc.stderr
 
