@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -192,12 +193,22 @@ class LocalSandbox:
         readers = [CappedReader(p, limits.output_bytes) for p in (proc.stdout, proc.stderr)]  # type: ignore[arg-type]
         for r in readers:
             r.start()
-        timed_out = False
+        # A timer kills the group at the deadline while we block in waitpid: Popen.wait(timeout=...)
+        # polls with sleeps, which cost ~25 ms per short run.
+        fired = threading.Event()
+
+        def on_deadline() -> None:
+            fired.set()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout_s, on_deadline)
+        timer.daemon = True
+        timer.start()
         try:
-            proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+            proc.wait()
         finally:
+            timer.cancel()
             # Also on KeyboardInterrupt: the whole group, then every cgroup member (setsid escapees).
             _kill_group(proc)
             if cgroup is not None:
@@ -208,7 +219,7 @@ class LocalSandbox:
             exit_code=proc.returncode if proc.returncode is not None else -9,
             stdout=readers[0].cap.text(),
             stderr=readers[1].cap.text(),
-            timed_out=timed_out,
+            timed_out=fired.is_set(),
             truncated=any(r.cap.dropped for r in readers),
             wall_s=time.monotonic() - start,
         )
