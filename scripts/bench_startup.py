@@ -18,7 +18,9 @@ def main(runs: int = 15) -> None:
         t0 = time.perf_counter()
         subprocess.run([str(EXE), "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - t0)
-    print(f"chipsmith --help: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {runs} runs")
+    print(
+        f"chipsmith --help: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {runs} runs"
+    )
 
 
 if __name__ == "__main__":

@@ -120,7 +120,11 @@ TOOLS: Registry = Registry(
 )
 AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls",))
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))
-SUITES: Registry = Registry("suite", ("chipsmith.benchmarks.rtl_suites", "chipsmith.benchmarks.kernel_suites"))
+SUITES: Registry = Registry(
+    "suite", ("chipsmith.benchmarks.rtl_suites", "chipsmith.benchmarks.kernel_suites")
+)
 # Evaluators by task kind ("rtl", "kernel"): evaluate(task, candidate, sandbox) -> EvalResult.
-EVALUATORS: Registry = Registry("evaluator", ("chipsmith.benchmarks.rtl_eval", "chipsmith.benchmarks.kernel_eval"))
+EVALUATORS: Registry = Registry(
+    "evaluator", ("chipsmith.benchmarks.rtl_eval", "chipsmith.benchmarks.kernel_eval")
+)
 EXECUTORS: Registry = Registry("executor", ("chipsmith.benchmarks.executors",))

@@ -26,7 +26,7 @@ def test_unknown_name_lists_known():
     reg.add("x", object)
     with pytest.raises(UnknownNameError) as err:
         reg.get("nope")
-    assert "unknown widget 'nope'; known: x" == str(err.value)
+    assert str(err.value) == "unknown widget 'nope'; known: x"
 
 
 def test_duplicate_registration_is_an_error():

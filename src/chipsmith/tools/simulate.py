@@ -278,8 +278,8 @@ def _simulate_iverilog(
         return _result(Verdict("compile", msg), "iverilog", clog + res.stderr, start)
     diags = parse_iverilog(clog)
     if crc is None:  # killed while compiling
-        failed = Verdict("compile", f"iverilog compile did not finish within {res.wall_s:.0f} s")
-        return _result(failed, "iverilog", clog + res.stdout + res.stderr, start, diagnostics=diags)
+        killed = Verdict("compile", f"iverilog compile did not finish within {res.wall_s:.0f} s")
+        return _result(killed, "iverilog", clog + res.stdout + res.stderr, start, diagnostics=diags)
     failed = classify_compile(diags, clog, crc)
     if failed is not None:
         return _result(failed, "iverilog", clog, start, diagnostics=diags)
