@@ -71,7 +71,7 @@ def test_broken_candidates_are_classified(kernel_tasks: dict[str, Task], name: s
 
 def test_hanging_candidate_times_out(kernel_tasks: dict[str, Task]) -> None:
     task = kernel_tasks["t-relu"].model_copy(deep=True)
-    task.hidden.settings["timeout_s"] = 20
+    task.hidden.settings["timeout_s"] = 12
     res = evaluate(task, candidate(task, (DATA / "bad" / "hang.py").read_text(), "cpp"), time=False)
     assert (res.verdict, res.failure_class) == ("fail", "timeout"), res.message
 

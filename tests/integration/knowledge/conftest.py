@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,14 +44,33 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project home whose embedded store got the bundled corpus through first use of retrieve()."""
+    """A project home whose embedded store holds the bundled corpus, added by first use of retrieve().
+
+    Embedding the corpus is the slowest step of these tests, so it happens once per test run: the
+    first xdist worker builds it under a lock in the directory all workers share, and each worker
+    gets its own copy (tests add and remove sources). With pytest 9.2 + xdist 3.8, xdist_group does
+    not keep tests on one worker (xdist writes ``item._nodeid``, which pytest 9 no longer reads).
+    """
     _require_knowledge()
+    shared = tmp_path_factory.getbasetemp().parent
+    built = shared / "kb-corpus-home"
+    with open(shared / "kb-corpus.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "done").exists():
+            _build_corpus_home(built)
+            (built / "done").touch()
+    home = tmp_path_factory.mktemp("kbhome")
+    shutil.copytree(built / "kb", home / "kb")
+    return home
+
+
+def _build_corpus_home(home: Path) -> None:
     from chipsmith.knowledge.retrieve import retrieve
     from chipsmith.knowledge.store import KnowledgeStore
 
-    home = tmp_path_factory.mktemp("kbhome")
+    if home.exists():
+        shutil.rmtree(home)
     st = KnowledgeStore(path=home / "kb")
     assert st.count() == 0
     hits = retrieve("latch inferred", k=3, store=st)  # an empty store ingests the corpus first
-    assert hits and st.has_bundled()
-    return home
+    assert hits and st.has_bundled(), "first use did not add the bundled corpus"

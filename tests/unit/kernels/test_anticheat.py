@@ -82,6 +82,7 @@ def test_exploit_library_is_large_and_labelled() -> None:
     for p in EXPLOITS:
         meta = header(p)
         assert {"exploit", "task", "backend", "expect"} <= set(meta), p.name
+        assert meta.get("time", "no") in ("yes", "no"), p.name
         assert meta["expect"] in ("cheat", "mismatch"), p.name
 
 

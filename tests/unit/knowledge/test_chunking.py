@@ -8,6 +8,7 @@ import pytest
 
 from chipsmith.knowledge import chunking
 from chipsmith.knowledge.ingest import SkipFile, chunk_bytes, iter_files
+from helpers import require_module
 
 pytestmark = pytest.mark.unit
 
@@ -70,6 +71,7 @@ def test_verilog_one_chunk_per_module() -> None:
 
 
 def test_pdf_text_is_extracted() -> None:
+    require_module("pypdf")
     chunks = chunk_bytes((DATA / "docs" / "cdc.pdf").read_bytes(), "cdc.pdf")
     assert len(chunks) == 1 and "two flop synchronizer" in chunks[0].text and chunks[0].language == "pdf"
 
@@ -84,6 +86,7 @@ def test_pdf_text_is_extracted() -> None:
     ],
 )
 def test_garbage_is_skipped_with_a_reason(name: str, reason: str) -> None:
+    require_module("pypdf")
     with pytest.raises(SkipFile, match=reason):
         chunk_bytes((DATA / "garbage" / name).read_bytes(), name)
 

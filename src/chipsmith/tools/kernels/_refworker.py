@@ -67,7 +67,9 @@ def degenerate_reasons(mod: Any, model: Any, seed: int, device: str, per_input: 
             reasons.append(f"output {i} is constant ({float(fin[0]):g})")
         elif torch.equal(oa, ob):
             reasons.append(f"output {i} does not depend on the inputs")
-    floats = [j for j, t in enumerate(a) if isinstance(t, torch.Tensor) and t.is_floating_point() and per_input]
+    floats = [
+        j for j, t in enumerate(a) if isinstance(t, torch.Tensor) and t.is_floating_point() and per_input
+    ]
     for j in floats:
         mixed = list(a)
         mixed[j] = b[j]
