@@ -14,7 +14,7 @@ extern "C" void clamp_f32(const float* __restrict x, float* __restrict out, int6
     #pragma omp parallel for simd schedule(static) if (n > 32768)
     for (int64_t i = 0; i < n; ++i) {
         float v = x[i];
-        float y = fminf(fmaxf(v, lo), hi);
+        float y = v < lo ? lo : (v > hi ? hi : v);  // ternaries vectorise; fminf/fmaxf (NaN rules) do not
         out[i] = y;
     }
 }

@@ -14,7 +14,9 @@ extern "C" void hardswish_f32(const float* __restrict x, float* __restrict out, 
     #pragma omp parallel for simd schedule(static) if (n > 32768)
     for (int64_t i = 0; i < n; ++i) {
         float v = x[i];
-        float y = v * fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) / 6.0f;
+        float r = v + 3.0f;
+        r = r < 0.0f ? 0.0f : (r > 6.0f ? 6.0f : r);
+        float y = v * r / 6.0f;
         out[i] = y;
     }
 }

@@ -9,6 +9,23 @@ CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
+#include <cstring>
+
+// exp(x) without a libm call, so loops around it vectorise (glibc's expf does not without
+// -ffast-math): x = n ln2 + r (Cody-Waite split), exp(r) by a degree-6 polynomial, 2^n from the
+// exponent bits. Relative error ~2e-7; inputs are clamped to [-87, 88] (exp(-87) ~ 1.6e-38 ~ 0).
+static inline float vexpf(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    // round to nearest by adding and removing 1.5 * 2^23 (floorf stalled the vector loop 10x)
+    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    const float r = x - n * 0.693145751953125f - n * 1.428606765330187e-06f;
+    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.16666667f + r * (0.041666668f + r * (0.008333334f + r * 0.0013888889f)))));
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
 extern "C" void softmax_f32(const float* __restrict x, float* __restrict out, int64_t rows, int64_t cols) {
     #pragma omp parallel for schedule(static) if (rows * cols > 16384)
     for (int64_t r = 0; r < rows; ++r) {
@@ -18,7 +35,8 @@ extern "C" void softmax_f32(const float* __restrict x, float* __restrict out, in
         #pragma omp simd reduction(max : m)
         for (int64_t c = 0; c < cols; ++c) m = m > xr[c] ? m : xr[c];
         float s = 0.0f;
-        for (int64_t c = 0; c < cols; ++c) { float e = expf(xr[c] - m); o[c] = e; s += e; }
+        #pragma omp simd reduction(+ : s)
+        for (int64_t c = 0; c < cols; ++c) { float e = vexpf(xr[c] - m); o[c] = e; s += e; }
         const float inv = 1.0f / s;
         #pragma omp simd
         for (int64_t c = 0; c < cols; ++c) o[c] *= inv;

@@ -9,6 +9,23 @@ CPP_SOURCE = r"""
 #include <cmath>
 #include <cstdint>
 
+#include <cstring>
+
+// exp(x) without a libm call, so loops around it vectorise (glibc's expf does not without
+// -ffast-math): x = n ln2 + r (Cody-Waite split), exp(r) by a degree-6 polynomial, 2^n from the
+// exponent bits. Relative error ~2e-7; inputs are clamped to [-87, 88] (exp(-87) ~ 1.6e-38 ~ 0).
+static inline float vexpf(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    // round to nearest by adding and removing 1.5 * 2^23 (floorf stalled the vector loop 10x)
+    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    const float r = x - n * 0.693145751953125f - n * 1.428606765330187e-06f;
+    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (0.16666667f + r * (0.041666668f + r * (0.008333334f + r * 0.0013888889f)))));
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
 extern "C" void gemm_gelu_f32(const float* __restrict a, const float* __restrict b, const float* __restrict bias, float* __restrict c,
                      int64_t M, int64_t N, int64_t K) {
     // W is (N, K): each output is a unit-stride dot product of an x row and a W row
@@ -20,7 +37,7 @@ extern "C" void gemm_gelu_f32(const float* __restrict a, const float* __restrict
             float v = 0.0f;
             #pragma omp simd reduction(+ : v)
             for (int64_t k = 0; k < K; ++k) v += xr[k] * wr[k];
-            v += bias[n]; v = 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v))); c[m * N + n] = v;
+            v += bias[n]; v = 0.5f * v * (1.0f + (1.0f - 2.0f / (vexpf(1.5957691216057308f * (v + 0.044715f * v * v * v)) + 1.0f))); c[m * N + n] = v;
         }
     }
 }

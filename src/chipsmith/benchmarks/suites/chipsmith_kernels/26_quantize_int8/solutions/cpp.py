@@ -12,9 +12,9 @@ CPP_SOURCE = r"""
 extern "C" void quantize_i8(const float* __restrict x, int8_t* __restrict out, int64_t n, float scale) {
     #pragma omp parallel for simd schedule(static) if (n > 32768)
     for (int64_t i = 0; i < n; ++i) {
-        float r = nearbyintf(x[i] / scale);  // default rounding mode: nearest, ties to even
-        r = fminf(fmaxf(r, -128.0f), 127.0f);
-        out[i] = (int8_t)r;
+        float r = rintf(x[i] / scale);  // default rounding mode: nearest, ties to even
+        r = r < -128.0f ? -128.0f : (r > 127.0f ? 127.0f : r);
+        out[i] = (int8_t)(int32_t)r;
     }
 }
 """
