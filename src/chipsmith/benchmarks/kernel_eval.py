@@ -100,8 +100,6 @@ def _default_sandbox(device: str, flags: list[str]) -> Any:
     from chipsmith.sandbox import get_sandbox
 
     box = get_sandbox()
-    if device == "cuda" and getattr(box, "use_bwrap", False):
-        # bubblewrap's --dev /dev hides /dev/nvidia*: a GPU worker runs with rlimits only.
-        box.use_bwrap = False  # type: ignore[attr-defined]
-        flags.append("GPU check ran without bubblewrap (it hides the GPU device nodes)")
+    if device == "cuda" and getattr(box, "use_bwrap", False) and not getattr(box, "gpu_devices", None):
+        flags.append("no GPU device nodes are visible inside the sandbox")
     return box

@@ -90,6 +90,21 @@ def bwrap_prefix(workdir: Path, scratch: Path, network: bool, hide: list[str] | 
     return args + ["--"]
 
 
+def gpu_device_args(devices: list[str]) -> list[str]:
+    """Pure: bubblewrap arguments exposing the given GPU device nodes (``--dev /dev`` hides them)."""
+    args: list[str] = []
+    for dev in devices:
+        args += ["--dev-bind", dev, dev]
+    return args
+
+
+def host_gpu_devices() -> list[str]:
+    """The NVIDIA device nodes of this host (none on a machine without a GPU)."""
+    import glob
+
+    return sorted(glob.glob("/dev/nvidia*"))
+
+
 def _force_rmtree(path: Path) -> None:
     """Remove a run's directory even when the command left read-only files or directories."""
 
@@ -109,11 +124,17 @@ class LocalSandbox:
     name = "local"
 
     def __init__(
-        self, use_bwrap: bool | None = None, env: dict[str, str] | None = None, use_cgroup: bool = True
+        self,
+        use_bwrap: bool | None = None,
+        env: dict[str, str] | None = None,
+        use_cgroup: bool = True,
+        gpu: bool = True,
     ) -> None:
         self.use_bwrap = shutil.which("bwrap") is not None if use_bwrap is None else use_bwrap
         self.use_cgroup = use_cgroup
         self.extra_env = env or {}
+        # GPU kernels must reach the device nodes; on a host without a GPU there are none to bind.
+        self.gpu_devices = host_gpu_devices() if gpu else []
 
     def containment(self) -> dict[str, bool]:
         """What this host lets us enforce (tests and `chipsmith sandbox status` read it)."""
@@ -148,7 +169,8 @@ class LocalSandbox:
             write_files(work, files)
             full = list(cmd)
             if self.use_bwrap:
-                full = bwrap_prefix(work, scratch, limits.network, default_hide_homes_args()) + full
+                mounts = default_hide_homes_args() + gpu_device_args(self.gpu_devices)
+                full = bwrap_prefix(work, scratch, limits.network, mounts) + full
             env = scrubbed_env("/tmp" if self.use_bwrap else str(scratch), self.extra_env)
             result = self._execute(full, work, env, timeout_s, limits)
             result.files, result.refused = collect_files(work, want)

@@ -85,3 +85,21 @@ def test_kernel_fast_p_and_speedup_geomean() -> None:
 def test_geomean_ignores_missing_and_nonpositive() -> None:
     assert geomean([]) is None
     assert geomean([4.0, 1.0, 0.0]) == pytest.approx(2.0)
+
+
+def test_kernel_fast_p_counts_an_interpreter_pass_for_p0_only() -> None:
+    from chipsmith.benchmarks.metrics import kernel_metrics
+
+    records = [
+        RunRecord(run_id="r", task="t1", suite="k", kind="kernel", agent="a", sample=0,
+                  verdict="pass", failure_class="pass", metrics={"speedup": None}),
+        RunRecord(run_id="r", task="t2", suite="k", kind="kernel", agent="a", sample=0,
+                  verdict="pass", failure_class="pass", metrics={"speedup": 1.6}),
+        RunRecord(run_id="r", task="t3", suite="k", kind="kernel", agent="a", sample=0,
+                  verdict="fail", failure_class="mismatch", metrics={"speedup": 9.0}),
+    ]  # fmt: skip
+    km = kernel_metrics(records)
+    assert km["fast_0"] == pytest.approx(2 / 3)
+    assert km["fast_1"] == pytest.approx(1 / 3) and km["fast_1.5"] == pytest.approx(1 / 3)
+    assert km["fast_2"] == 0.0
+    assert km["speedup_geomean"] == pytest.approx(1.6)

@@ -87,3 +87,20 @@ def test_pids_hierarchy_on_recorded_cgroup_v1_mounts():
 def test_pids_hierarchy_cgroup_v2_and_none():
     assert pids_hierarchy("cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n") == ("/sys/fs/cgroup", 2)
     assert pids_hierarchy("proc /proc proc rw 0 0\n") is None
+
+
+def test_gpu_device_nodes_are_bound_into_bwrap():
+    from chipsmith.sandbox.local import bwrap_prefix, gpu_device_args
+
+    args = gpu_device_args(["/dev/nvidia0", "/dev/nvidiactl"])
+    assert args == [
+        "--dev-bind",
+        "/dev/nvidia0",
+        "/dev/nvidia0",
+        "--dev-bind",
+        "/dev/nvidiactl",
+        "/dev/nvidiactl",
+    ]
+    full = bwrap_prefix(Path("/w"), Path("/s"), False, args)
+    # after --dev /dev (which would hide them), before the command
+    assert full.index("--dev-bind") > full.index("--dev") and full[-1] == "--"
