@@ -12,17 +12,21 @@ section() { printf '\n== %s\n' "$*"; }
 section "tools"
 $CS doctor
 
-# The bundled example (another area's files): each step runs only when its files exist.
-if [[ -f examples/counter/counter.v && -f examples/counter/counter_tb.sv ]]; then
-  section "example: lint, simulate, synthesize examples/counter"
-  $CS lint examples/counter/counter.v
-  $CS sim examples/counter/counter_tb.sv examples/counter/counter.v
-  $CS synth examples/counter/counter.v
-fi
-if [[ -f examples/ppa/adder16.v && -f examples/ppa/ripple16.v ]]; then
-  section "example: prove examples/ppa/ripple16.v equivalent to adder16.v"
-  $CS equiv examples/ppa/adder16.v examples/ppa/ripple16.v
-fi
+section "example: lint, simulate, synthesize examples/counter"
+$CS lint examples/counter/counter.v
+$CS sim examples/counter/counter_tb.sv examples/counter/counter.v
+$CS synth examples/counter/counter.v
+
+section "example: prove examples/ppa/ripple16.v equivalent to adder16.v, then find the bug in ripple16_bug.v"
+$CS equiv examples/ppa/adder16.v examples/ppa/ripple16.v
+$CS equiv examples/ppa/adder16.v examples/ppa/ripple16_bug.v || echo "(exit $?: not equivalent, as expected)"
+
+section "kernel: check the example C++ ReLU against the PyTorch reference, with timing"
+$CS kernel check src/chipsmith/benchmarks/suites/chipsmith_kernels/03_relu/solutions/cpp.py \
+  --task relu --backend cpp --time
+
+section "knowledge: search the bundled design and tool-error notes (first use builds the store)"
+$CS kb search "error: Unknown module type: adder_cell" -k 3
 
 AGENT=reference
 if [[ -n "${CHIPSMITH_MODEL:-}" ]]; then

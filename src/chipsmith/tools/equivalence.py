@@ -9,7 +9,6 @@ undefined registers with the reset asserted in the first cycle (outputs are comp
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -19,11 +18,11 @@ from chipsmith.registry import TOOLS
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
 from chipsmith.tools import _equiv_parse as ep
 from chipsmith.tools._synth_parse import yosys_error
+from chipsmith.tools._yosys_names import module_name, quoted
 
 WORK = "_chipsmith"
 MITER_YS, MITER_IL, SAT_YS, LOG = (f"{WORK}/{n}" for n in ("miter.ys", "miter.il", "sat.ys", "yosys.log"))
 VERILOG_SUFFIXES = (".v", ".sv")
-_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 RESET_HIGH = ("rst", "reset", "arst", "areset", "srst", "rst_i", "reset_i", "clr", "clear")
 RESET_LOW = (
     "rst_n",
@@ -63,15 +62,11 @@ class EquivResult(BaseModel):
 
 
 def _module_name(name: str) -> str:
-    if not _IDENT_RE.fullmatch(name):
-        raise EquivError(f"invalid top module name {name!r}: expected a plain Verilog identifier")
-    return name
+    return module_name(name, EquivError)
 
 
 def _quoted(name: str) -> str:
-    if any(c in name for c in '"\n\r') or name.startswith("-"):
-        raise EquivError(f"unsupported file or module name {name!r}")
-    return f'"{name}"'
+    return quoted(name, EquivError)
 
 
 def _read_design(files: list[str], top: str | None, as_name: str) -> list[str]:

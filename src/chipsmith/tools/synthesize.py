@@ -7,7 +7,6 @@ function that runs them through a Sandbox).
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,13 @@ from chipsmith.registry import TOOLS
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
 from chipsmith.tools import _synth_parse as yp
 from chipsmith.tools._sta import StaReport, build_sta_script, parse_sta_log, power_assumption
+from chipsmith.tools._yosys_names import module_name, quoted
 
 WORK = "_chipsmith"
 LIB, SCRIPT, LOG, NETLIST, STA_TCL = (
     f"{WORK}/{n}" for n in ("lib.lib", "synth.ys", "yosys.log", "mapped.v", "sta.tcl")
 )
 VERILOG_SUFFIXES = (".v", ".sv")
-_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 DEFAULT_ACTIVITY = 0.1
 
 
@@ -58,15 +57,11 @@ class SynthResult(BaseModel):
 
 
 def _module_name(name: str) -> str:
-    if not _IDENT_RE.fullmatch(name):
-        raise SynthError(f"invalid top module name {name!r}: expected a plain Verilog identifier")
-    return name
+    return module_name(name, SynthError)
 
 
 def _quoted(name: str) -> str:
-    if any(c in name for c in '"\n\r') or name.startswith("-"):
-        raise SynthError(f"unsupported source file name {name!r}")
-    return f'"{name}"'
+    return quoted(name, SynthError)
 
 
 def build_yosys_script(

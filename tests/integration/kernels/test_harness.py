@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from chipsmith.benchmarks.kernel_eval import evaluate
-from chipsmith.benchmarks.task import Candidate, Task
+from chipsmith.benchmarks.task import Task
 from chipsmith.tools.kernels.controls import null_candidate, reference_candidate
 from helpers import require_module, require_tool
+from kernel_testlib import DATA, candidate, header
 
 pytestmark = pytest.mark.integration
-
-DATA = Path(__file__).resolve().parents[2] / "data" / "kernels"
-
-
-def header(path: Path) -> dict[str, str]:
-    return dict(re.findall(r"^# (\w+): (.*)$", path.read_text(), re.M))
-
-
-def candidate(task: Task, source: str, backend: str) -> Candidate:
-    return Candidate(task_id=task.id, files={"candidate.py": source}, backend=backend)
 
 
 SOLUTIONS = [
