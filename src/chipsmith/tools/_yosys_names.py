@@ -17,5 +17,5 @@ def module_name(name: str, error: type[Exception]) -> str:
 def quoted(name: str, error: type[Exception]) -> str:
     """A file or module name in double quotes; names that would break the script raise ``error``."""
     if any(c in name for c in '"\n\r') or name.startswith("-"):
-        raise error(f"unsupported file or module name {name!r}")
+        raise error(f"unsupported file name or module name {name!r}")
     return f'"{name}"'
