@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +28,10 @@ def require_module(name: str) -> None:
         if IN_CI:
             pytest.fail(f"missing python module {name} (CI requires every extra)")
         pytest.skip(f"missing python module {name}")
+
+
+def shared_external() -> Path:
+    """The problems in published layouts beside the repository (``../shared/external``), or
+    ``CHIPSMITH_SHARED_EXTERNAL``. Tests only: the product never reads it."""
+    env = os.environ.get("CHIPSMITH_SHARED_EXTERNAL")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "external"

@@ -11,12 +11,12 @@ from chipsmith.benchmarks.controls import NullAgent, ReferenceAgent
 from chipsmith.benchmarks.rtl_eval import evaluate
 from chipsmith.benchmarks.suites_api import load_suite
 from chipsmith.benchmarks.task import Candidate
-from helpers import require_tool
+from helpers import require_tool, shared_external
 
 pytestmark = pytest.mark.integration
 
 DATA = Path(__file__).parents[2] / "data" / "bench"
-EXTERNAL = Path("/work/shared/external")
+EXTERNAL = shared_external()
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,13 @@ from chipsmith.benchmarks.kernel_eval import evaluate
 from chipsmith.benchmarks.kernel_suites import load_dir, load_task_dir, validate_tasks
 from chipsmith.benchmarks.task import Task
 from chipsmith.tools.kernels.controls import reference_candidate
-from helpers import require_module, require_tool
+from helpers import require_module, require_tool, shared_external
 
 pytestmark = pytest.mark.integration
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "kernels"
 SUITE = Path(__file__).resolve().parents[3] / "src/chipsmith/benchmarks/suites/chipsmith_kernels"
-EXTERNAL = Path("/work/shared/external/kernelbench-format")
+EXTERNAL = shared_external() / "kernelbench-format"
 
 
 BUDGET = 300_000  # a small KernelBench element budget keeps these checks quick

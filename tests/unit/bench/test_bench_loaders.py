@@ -10,11 +10,12 @@ from chipsmith.benchmarks.adapters._common import SuiteError
 from chipsmith.benchmarks.adapters.rtllm import task_id
 from chipsmith.benchmarks.adapters.verilog_eval import interface_of, rename_reference
 from chipsmith.benchmarks.suites_api import load_suite, parse_suite_spec, select_tasks
+from helpers import shared_external
 
 pytestmark = pytest.mark.unit
 
 DATA = Path(__file__).parents[2] / "data" / "bench"
-EXTERNAL = Path("/work/shared/external")
+EXTERNAL = shared_external()
 
 
 def test_parse_suite_spec() -> None:
