@@ -148,46 +148,31 @@ def _pick_top(sources: dict[str, bytes]) -> str | None:
     return in_first[0] if len(in_first) == 1 else None
 
 
-def _compile(
-    sandbox: Sandbox, simulator: str, files: dict[str, bytes], top: str, timeout_s: float, vcd: bool
+def _compile_verilator(
+    sandbox: Sandbox, files: dict[str, bytes], top: str, timeout_s: float
 ) -> tuple[ExecResult, list[Diagnostic], dict[str, bytes]]:
-    """Run the compile step; return its result, its diagnostics and the files the run step needs."""
-    names = compiled_files(list(files))
-    if simulator == "iverilog":
-        extra = {f"{VCD_MODULE}.v": vcd_module(top).encode()} if vcd else {}
-        cmd, want, limit = iverilog_compile_cmd(names, top, vcd=vcd), ["sim.vvp"], timeout_s
-        res = sandbox.run(cmd, {**files, **extra}, timeout_s=limit, limits=COMPILE_LIMITS, want=want)
-        return res, parse_iverilog(res.stdout + res.stderr), res.files
+    """Build the Verilator executable; return the result, its diagnostics and the built binary."""
     limit = max(timeout_s, VERILATOR_BUILD_MIN_S)
-    cmd = verilator_build_cmd(names, top)
+    cmd = verilator_build_cmd(compiled_files(list(files)), top)
     res = sandbox.run(cmd, files, timeout_s=limit, limits=COMPILE_LIMITS, want=["obj_dir/Vsim"])
     built = {"Vsim": res.files["obj_dir/Vsim"]} if "obj_dir/Vsim" in res.files else {}
     return res, parse_verilator(res.stdout + res.stderr), built
 
 
-def _run(
-    sandbox: Sandbox,
-    simulator: str,
-    built: dict[str, bytes],
-    data: dict[str, bytes],
-    timeout_s: float,
-    vcd: bool,
+def _run_verilator(
+    sandbox: Sandbox, built: dict[str, bytes], data: dict[str, bytes], timeout_s: float
 ) -> tuple[ExecResult, Verdict]:
-    """Run the compiled simulation and classify its output."""
-    program = (
-        ["vvp", "-n", "sim.vvp"] if simulator == "iverilog" else ["sh", "-c", "chmod +x Vsim && exec ./Vsim"]
+    """Run the built Verilator simulation and classify its output."""
+    program = ["sh", "-c", "chmod +x Vsim && exec ./Vsim"]
+    res = sandbox.run(
+        run_cmd(program), {**data, **built}, timeout_s=timeout_s, limits=SIM_LIMITS, want=[RC_FILE]
     )
-    want = [RC_FILE] + ([VCD_FILE] if vcd else [])
-    res = sandbox.run(run_cmd(program), {**data, **built}, timeout_s=timeout_s, limits=SIM_LIMITS, want=want)
-    rc_text = res.files.get(RC_FILE, b"").decode(errors="replace").strip()
-    exit_code = int(rc_text) if rc_text.lstrip("-").isdigit() else res.exit_code
-    output = res.stdout + res.stderr
-    truncated = len(res.stdout.encode(errors="replace")) > OUTPUT_CAP or res.truncated
+    rc = _rc(res.files, RC_FILE)
     verdict = classify_run(
-        output,
-        exit_code=exit_code,
+        res.stdout + res.stderr,
+        exit_code=rc if rc is not None else res.exit_code,
         timed_out=res.timed_out,
-        truncated=truncated,
+        truncated=len(res.stdout.encode(errors="replace")) > OUTPUT_CAP or res.truncated,
         timeout_s=timeout_s,
         cap_bytes=OUTPUT_CAP,
     )
@@ -231,7 +216,7 @@ def simulate(
         sandbox = get_sandbox()
     if simulator == "iverilog":
         return _simulate_iverilog(sandbox, sources, data, top, timeout_s, vcd, start)
-    res, diags, built = _compile(sandbox, simulator, sources, top, timeout_s, vcd)
+    res, diags, built = _compile_verilator(sandbox, sources, top, timeout_s)
     log = res.stdout + res.stderr
     if missing_tool(res, simulator):
         msg = (
@@ -245,10 +230,9 @@ def simulate(
         failed = Verdict("compile", f"{simulator} reported success but produced no executable")
     if failed is not None:
         return _result(failed, simulator, log, start, diagnostics=diags)
-    run, verdict = _run(sandbox, simulator, built, data, timeout_s, vcd)
+    run, verdict = _run_verilator(sandbox, built, data, timeout_s)
     full_log = (log + "\n" if log.strip() else "") + run.stdout + run.stderr
-    vcd_bytes = run.files.get(VCD_FILE) if vcd else None
-    return _result(verdict, simulator, full_log, start, diagnostics=diags, vcd=vcd_bytes)
+    return _result(verdict, simulator, full_log, start, diagnostics=diags)
 
 
 def _rc(files: dict[str, bytes], name: str) -> int | None:

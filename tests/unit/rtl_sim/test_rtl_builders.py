@@ -128,3 +128,16 @@ def test_tools_are_registered() -> None:
     from chipsmith.registry import TOOLS
 
     assert TOOLS.get("lint") is lint and TOOLS.get("simulate") is simulate
+
+
+def test_iverilog_once_compiles_to_a_log_then_runs_under_timeout():
+    from chipsmith.tools.simulate import COMPILE_LOG, COMPILE_RC, RC_FILE, iverilog_once_cmd
+
+    cmd = iverilog_once_cmd(["iverilog", "-s", "tb", "-o", "sim.vvp", "a b.v"], 7.5, cap=100)
+    assert cmd[:2] == ["sh", "-c"]
+    script = cmd[2]
+    # the compile log never mixes with run output; the run starts only after a clean compile
+    assert f"iverilog -s tb -o sim.vvp 'a b.v' > {COMPILE_LOG} 2>&1" in script
+    assert f"echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0" in script
+    assert f"timeout -s KILL 7.5 vvp -n sim.vvp; echo $? > {RC_FILE}" in script
+    assert script.endswith("| head -c 101")
