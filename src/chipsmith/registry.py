@@ -116,6 +116,7 @@ TOOLS: Registry = Registry(
         "chipsmith.tools.simulate",
         "chipsmith.tools.synthesize",
         "chipsmith.tools.equivalence",
+        "chipsmith.tools.knowledge_search",
     ),
 )
 AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls",))

@@ -11,6 +11,7 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b
 def grouped_bars(groups: list[str], series: dict[str, list[float]], *, title: str, ymax: float = 1.0) -> str:
     """Pure: bars per group (x) for each series (one colour each); values in [0, ymax]."""
     width, height, left, bottom, top = max(360, 60 + 70 * len(groups) * max(1, len(series))), 260, 40, 60, 30
+    width = max(width, left + _legend_step(list(series)) * len(series))
     plot_h = height - bottom - top
     n = max(1, len(series))
     group_w = (width - left - 10) / max(1, len(groups))
@@ -45,6 +46,7 @@ def log_scatter(
 ) -> str:
     """Pure: log-log scatter of (x, y, label) per series, with the y = x diagonal."""
     width, height, left, bottom, top, right = 420, 340, 55, 60, 30, 15
+    width = max(width, left + _legend_step(list(points)) * len(points))
     vals = [v for pts in points.values() for x, y, _ in pts for v in (x, y) if v > 0]
     if not vals:
         return _svg_open(width, 60, title) + '<text x="10" y="40" font-size="12">no data</text></svg>'
@@ -72,6 +74,13 @@ def log_scatter(
                     f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="{color}" fill-opacity="0.75">'
                     f"<title>{escape(name)} {escape(label)}: {x:.4g} vs {y:.4g}</title></circle>"
                 )
+    for v in (10**lo, 10**hi):  # the range of both (equal) log axes, at their ends
+        parts.append(
+            f'<text x="{sx(v):.1f}" y="{top + ph + 13}" font-size="9" text-anchor="middle">{v:.3g}</text>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{sy(v) + 3:.1f}" font-size="9" text-anchor="end">{v:.3g}</text>'
+        )
     parts.append(
         f'<text x="{left + pw / 2}" y="{top + ph + 28}" font-size="11" text-anchor="middle">{escape(xlabel)}</text>'
     )
@@ -91,11 +100,21 @@ def _svg_open(width: int | float, height: int | float, title: str) -> str:
     )
 
 
+LEGEND_CHARS = 30
+"""Longest run name shown in a legend; 6 px a character at font size 10."""
+
+
+def _legend_step(names: list[str]) -> int:
+    """Horizontal space one legend entry takes (swatch, longest shown name, gap)."""
+    return 14 + 6 * max((min(len(n), LEGEND_CHARS) for n in names), default=0) + 16
+
+
 def _legend(names: list[str], x: float, y: float) -> str:
     parts = []
+    step = _legend_step(names)
     for i, name in enumerate(names):
-        cx = x + i * 140
+        cx = x + i * step
         color = PALETTE[i % len(PALETTE)]
         parts.append(f'<rect x="{cx}" y="{y - 9}" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{cx + 14}" y="{y}" font-size="10">{escape(name[:22])}</text>')
+        parts.append(f'<text x="{cx + 14}" y="{y}" font-size="10">{escape(name[:LEGEND_CHARS])}</text>')
     return "".join(parts)

@@ -83,3 +83,13 @@ def test_cli_add_list_remove_and_garbage(cli, tmp_path: Path) -> None:
     gone = cli("remove", "mine/note.md")
     assert gone.exit_code == 2 and gone.output.count("\n") == 1 and "no source named" in gone.output
     assert cli("search", "--mode", "fuzzy", "x").exit_code == 2
+
+
+def test_knowledge_search_tool_from_the_registry(corpus_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chipsmith.registry import TOOLS
+
+    monkeypatch.setenv("CHIPSMITH_HOME", str(corpus_home))
+    monkeypatch.delenv("CHIPSMITH_CHROMA_URL", raising=False)
+    hits = TOOLS.get("knowledge_search")("top.v:2: error: Unknown module type: inverter", k=3, kind="error")
+    assert len(hits) == 3 and all(h["kind"] == "error" for h in hits)
+    assert any(h["section"] == "iverilog: Unknown module type" for h in hits)
