@@ -48,8 +48,8 @@ def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Embedding the corpus is the slowest step of these tests, so it happens once per test run: the
     first xdist worker builds it under a lock in the directory all workers share, and each worker
-    gets its own copy (tests add and remove sources). With pytest 9.2 + xdist 3.8, xdist_group does
-    not keep tests on one worker (xdist writes ``item._nodeid``, which pytest 9 no longer reads).
+    gets its own copy (tests add and remove sources). This holds whatever worker a test lands on, so
+    it does not lean on xdist_group (which pytest 9.2 broke; the project pins pytest below 9.2).
     """
     _require_knowledge()
     shared = tmp_path_factory.getbasetemp().parent
