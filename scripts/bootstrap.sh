@@ -26,10 +26,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 if [ "$(cat .venv/.chipsmith-stamp 2>/dev/null)" != "$stamp_src" ]; then
-  echo "bootstrap: installing chipsmith[all,dev] into .venv (first time: a few minutes)"
+  echo "bootstrap: installing chipsmith[all,dev] into .venv (a few minutes the first time, seconds after a change)"
   .venv/bin/python -m pip install -q --upgrade pip
   # The CPU build of torch lies on this kind of machine's disk; an unpinned torch would pull a CUDA build.
   .venv/bin/python -m pip install -q "torch==2.13.0" || .venv/bin/python -m pip install -q "torch<=2.14.1"
   .venv/bin/python -m pip install -q -e ".[all,dev]"
   echo "$stamp_src" > .venv/.chipsmith-stamp
+fi
+
+# The docker sandbox needs a daemon: start one when none runs and we are root (make setup / demo).
+# `make test` sets CHIPSMITH_START_DOCKERD=0: its own services script starts and stops the daemon.
+if [ "${CHIPSMITH_START_DOCKERD:-1}" = 1 ]; then
+  # shellcheck source=scripts/services.d/dockerd.sh
+  source scripts/services.d/dockerd.sh
+  dockerd_start
 fi
