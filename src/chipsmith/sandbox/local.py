@@ -163,7 +163,7 @@ class LocalSandbox:
         limits = limits or Limits()
         base = Path(tempfile.mkdtemp(prefix="chipsmith-")).resolve()
         try:
-            work, scratch = base / "work", base / "tmp"
+            work, scratch = base / "run", base / "tmp"
             work.mkdir()
             scratch.mkdir()
             write_files(work, files)
