@@ -73,16 +73,19 @@ class KnowledgeStore:
         self.path = path
         self.url = url
         self.key = f"{url or path}#{collection}"
-        self._client = _make_client(path, url)
         from chipsmith.knowledge.embed import MiniLMEmbedding
 
         self.embedder = MiniLMEmbedding()
-        try:
-            self._col: Any = self._client.get_or_create_collection(
-                collection, embedding_function=self.embedder
-            )
-        except Exception as exc:  # chromadb raises many types; the user needs one line
-            raise StoreError(f"cannot open knowledge store at {url or path}: {exc}") from exc
+        # Two processes creating a new embedded store at once race in chromadb's schema set-up
+        # ("table collections already exists"): opening takes the writers' lock too.
+        with self.write_lock():
+            self._client = _make_client(path, url)
+            try:
+                self._col: Any = self._client.get_or_create_collection(
+                    collection, embedding_function=self.embedder
+                )
+            except Exception as exc:  # chromadb raises many types; the user needs one line
+                raise StoreError(f"cannot open knowledge store at {url or path}: {exc}") from exc
 
     # ------------------------------------------------------------------ writes
     @contextlib.contextmanager

@@ -255,14 +255,20 @@ def _simulate_iverilog(
     want = [COMPILE_LOG, COMPILE_RC, RC_FILE] + ([VCD_FILE] if vcd else [])
     files = {**data, **sources, **extra}
     res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=SIM_LIMITS, want=want)
+    if COMPILE_RC not in res.files and not res.timed_out:
+        # The script never ran (the sandbox failed to start it, e.g. a namespace or fork failure
+        # on a saturated host): not the design's fault, so try once more before judging.
+        res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=SIM_LIMITS, want=want)
     clog = res.files.get(COMPILE_LOG, b"")[: COMPILE_LIMITS.output_bytes].decode(errors="replace")
     crc = _rc(res.files, COMPILE_RC)
     if missing_tool(res, "iverilog") or "iverilog: not found" in clog or crc == 127:
         msg = f"iverilog is not installed in the {sandbox.name} sandbox; install it or use --sandbox docker"
         return _result(Verdict("compile", msg), "iverilog", clog + res.stderr, start)
     diags = parse_iverilog(clog)
-    if crc is None:  # killed while compiling
-        killed = Verdict("compile", f"iverilog compile did not finish within {res.wall_s:.0f} s")
+    if crc is None:  # killed while compiling, or the sandbox could not start the script
+        why = f"did not finish within {res.wall_s:.0f} s" if res.timed_out else "did not run"
+        detail = (res.stderr.strip().splitlines() or [""])[-1][:200]
+        killed = Verdict("compile", f"iverilog compile {why}" + (f": {detail}" if detail else ""))
         return _result(killed, "iverilog", clog + res.stdout + res.stderr, start, diagnostics=diags)
     failed = classify_compile(diags, clog, crc)
     if failed is not None:

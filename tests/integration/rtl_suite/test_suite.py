@@ -17,17 +17,19 @@ TASKS = load_chipsmith_rtl()
 HEADER_RE = re.compile(r"^module\s+(\w+)\s*\(.*\);$", re.DOTALL)
 
 
-def _sim(task: Task, design: str) -> tuple[str, int | None, int | None]:
+def _sim(task: Task, design: str) -> tuple[str, int | None, int | None, str]:
     from chipsmith.sandbox.local import LocalSandbox
     from chipsmith.tools.simulate import simulate
 
     sources = {"tb.sv": task.hidden.files["tb.sv"], "design.v": design.encode()}
     res = simulate(sources, top="tb", sandbox=LocalSandbox(), timeout_s=task.hidden.settings["timeout_s"])
-    return res.failure_class, res.mismatches, res.samples
+    return res.failure_class, res.mismatches, res.samples, res.message
 
 
 @pytest.fixture(scope="module")
-def verdicts() -> dict[str, tuple[tuple[str, int | None, int | None], tuple[str, int | None, int | None]]]:
+def verdicts() -> dict[
+    str, tuple[tuple[str, int | None, int | None, str], tuple[str, int | None, int | None, str]]
+]:
     require_tool("iverilog", "vvp")
     jobs = [(t, t.hidden.files["ref.v"].decode()) for t in TASKS] + [
         (t, t.public.interface + "\nendmodule\n") for t in TASKS
@@ -52,8 +54,10 @@ def test_suite_shape() -> None:
 
 @pytest.mark.parametrize("task_id", [t.id for t in TASKS])
 def test_reference_passes_and_null_fails(verdicts, task_id: str) -> None:
-    (ref_class, ref_mm, ref_n), (null_class, null_mm, null_n) = verdicts[task_id]
+    (ref_class, ref_mm, ref_n, ref_msg), (null_class, null_mm, null_n, null_msg) = verdicts[task_id]
     assert ref_class == "pass" and ref_mm == 0 and ref_n and ref_n > 0, (
-        f"reference: {ref_class} {ref_mm}/{ref_n}"
+        f"reference: {ref_class} {ref_mm}/{ref_n}: {ref_msg}"
     )
-    assert null_class == "mismatch" and null_mm == null_n, f"null candidate: {null_class} {null_mm}/{null_n}"
+    assert null_class == "mismatch" and null_mm == null_n, (
+        f"null candidate: {null_class} {null_mm}/{null_n}: {null_msg}"
+    )
