@@ -51,6 +51,8 @@ class RunSummary(BaseModel):
     agent: str = ""
     model: str | None = None
     suite: str = ""
+    spec_level: str = ""
+    """The spec level of the records (detailed or high; levels joined by '+' if a set mixes them)."""
     records: int = 0
     tasks: int = 0
     usable_tasks: int = 0
@@ -144,6 +146,7 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
         agent=records[0].agent if records else "",
         model=records[0].model if records else None,
         suite=records[0].suite if records else "",
+        spec_level="+".join(sorted({r.spec_level for r in records})),
         records=len(records),
         tasks=len({r.task for r in records}),
         usable_tasks=len(stats),

@@ -6,12 +6,13 @@ embeds its charts as inline SVG (``svg.py``) and has no external references.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from chipsmith.benchmarks.metrics import KS, RunSummary, summarize
+from chipsmith.benchmarks.metrics import KS, RunSummary, mean_pass_at_k, summarize, task_stats
 from chipsmith.benchmarks.results import RunRecord
 from chipsmith.benchmarks.svg import grouped_bars, log_scatter
 
@@ -55,6 +56,27 @@ def ppa_points(records: list[RunRecord]) -> list[tuple[float, float, str]]:
         if r.task not in best or cand < best[r.task][1]:
             best[r.task] = (float(ref), float(cand), r.task)
     return list(best.values())
+
+
+def level_table(runs: list[tuple[str, list[RunRecord]]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """pass@1 per (agent, model, suite) at each spec level, runs at one level pooled; empty with one level."""
+    pooled: dict[tuple[str, str, str], dict[str, list[RunRecord]]] = defaultdict(lambda: defaultdict(list))
+    for _, recs in runs:
+        for r in recs:
+            pooled[(r.agent, r.model or "-", r.suite)][r.spec_level].append(r)
+    levels = sorted({level for by_level in pooled.values() for level in by_level})
+    if len(levels) < 2:
+        return levels, []
+    rows = [
+        {
+            "agent": agent,
+            "model": model,
+            "suite": suite,
+            "pass@1": {lv: mean_pass_at_k(task_stats(by[lv]), 1) if lv in by else None for lv in levels},
+        }
+        for (agent, model, suite), by in sorted(pooled.items())
+    ]
+    return levels, rows
 
 
 def build_views(runs: list[tuple[str, list[RunRecord]]]) -> list[RunView]:
@@ -106,7 +128,8 @@ def render(runs: list[tuple[str, list[RunRecord]]]) -> tuple[str, str]:
     views = build_views(runs)
     env = _env()
     env.filters["fmt"] = fmt
-    ctx = {"views": views, "ks": [f"pass@{k}" for k in KS]}
+    levels, level_rows = level_table(runs)
+    ctx = {"views": views, "ks": [f"pass@{k}" for k in KS], "levels": levels, "level_rows": level_rows}
     md = env.get_template("report.md.j2").render(**ctx)
     svg = {k: markupsafe.Markup(v) for k, v in charts(runs, views).items()}  # our own escaped SVG
     html = env.get_template("report.html.j2").render(**ctx, charts=svg)

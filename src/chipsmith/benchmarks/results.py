@@ -30,6 +30,8 @@ class RunRecord(BaseModel):
     difficulty: str = "medium"
     agent: str
     model: str | None = None
+    spec_level: str = "detailed"
+    """The spec the agent saw (detailed | high); records written before levels existed read as detailed."""
     sample: int
     verdict: str
     """pass | fail | unusable."""

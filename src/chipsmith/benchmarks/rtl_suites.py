@@ -2,7 +2,8 @@
 
 A loader is ``load(arg: str | None) -> list[Task]``; ``--suite NAME:ARG`` passes ARG (a path).
 chipsmith-rtl reads the bundled ``suites/chipsmith_rtl`` unless ARG names another directory in the
-same format (one directory per task: task.toml, spec.md, tb.sv, ref.v).
+same format (one directory per task: task.toml, spec.md, tb.sv, ref.v, and optionally spec_high.md,
+the high-level spec selected by ``--spec-level high``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from chipsmith.registry import SUITES
 
 BUNDLED = Path(__file__).parent / "suites" / "chipsmith_rtl"
 REQUIRED = ("task.toml", "spec.md", "tb.sv", "ref.v")
+HIGH_SPEC = "spec_high.md"
 CATEGORIES = ("combinational", "arithmetic", "sequential", "fsm", "memory", "protocol", "accelerator")
 
 
@@ -34,6 +36,10 @@ def load_task_dir(folder: Path, suite: str = "chipsmith-rtl") -> Task:
             raise SuiteError(f"{suite}: {folder / 'task.toml'} needs a string {key!r}")
     settings = {"timeout_s": meta.get("sim", {}).get("timeout_s", 30), "compile_with": ["tb.sv"]}
     settings.update({k: meta[k] for k in ("clock", "reset") if k in meta})
+    spec = read_text(folder / "spec.md")
+    specs = {"detailed": spec}
+    if (folder / HIGH_SPEC).is_file():
+        specs["high"] = read_text(folder / HIGH_SPEC)
     return Task(
         id=meta["id"],
         suite=suite,
@@ -43,7 +49,7 @@ def load_task_dir(folder: Path, suite: str = "chipsmith-rtl") -> Task:
         public=PublicView(
             task_id=meta["id"],
             kind="rtl",
-            spec=read_text(folder / "spec.md"),
+            spec=spec,
             interface=meta["interface"],
             top=meta["top"],
             language="verilog",
@@ -55,6 +61,7 @@ def load_task_dir(folder: Path, suite: str = "chipsmith-rtl") -> Task:
             testbench="tb.sv",
             settings=settings,
         ),
+        specs=specs,
     )
 
 

@@ -22,6 +22,7 @@ from chipsmith.benchmarks.executors import ExecutorError
 from chipsmith.benchmarks.jobs import AgentSpec, EvalJob, EvalOutcome, SolveJob, SolveOutcome, WorkItem
 from chipsmith.benchmarks.metrics import RunSummary, summarize
 from chipsmith.benchmarks.results import ResultStore, RunRecord
+from chipsmith.benchmarks.spec_levels import DEFAULT_LEVEL, SpecLevel, at_level
 from chipsmith.benchmarks.suites_api import load_suite, select_tasks
 from chipsmith.benchmarks.task import Task
 
@@ -53,10 +54,14 @@ class RunConfig(BaseModel):
     agent_options: dict[str, Any] = Field(default_factory=dict)
     samples_per_task: dict[str, int] | None = None
     """`bench score`: how many samples each task has (overrides ``samples``; tasks absent are skipped)."""
+    spec_level: SpecLevel = DEFAULT_LEVEL
+    """Which spec the agent sees: the suite's detailed one or the high-level one (chipsmith-rtl)."""
 
 
 # What must match for a rerun to resume a run rather than mix two different ones.
-IDENTITY = ("suite", "agent", "model", "tasks", "backend", "agent_options")
+IDENTITY = ("suite", "agent", "model", "tasks", "backend", "agent_options", "spec_level")
+# Identity fields added after runs were recorded: what a run.json without them meant.
+IDENTITY_DEFAULTS: dict[str, Any] = {"spec_level": DEFAULT_LEVEL}
 
 
 def default_run_id(cfg: RunConfig) -> str:
@@ -92,7 +97,7 @@ def _manifest(cfg: RunConfig, run_id: str, directory: Path) -> dict[str, Any]:
             old = json.loads(path.read_text())
         except ValueError as exc:
             raise RunnerError(f"{path} is not valid JSON; use another --run-id") from exc
-        diff = [k for k in IDENTITY if old.get(k) != mine[k]]
+        diff = [k for k in IDENTITY if old.get(k, IDENTITY_DEFAULTS.get(k)) != mine[k]]
         if diff:
             raise RunnerError(f"run {run_id} was started with other {', '.join(diff)}; use another --run-id")
         return dict(old)
@@ -160,6 +165,7 @@ def make_record(
         difficulty=task.difficulty,
         agent=cfg.agent,
         model=cfg.model,
+        spec_level=cfg.spec_level,
         sample=item.sample,
         verdict=eo.result.verdict,
         failure_class=eo.result.failure_class,
@@ -186,6 +192,7 @@ def run_benchmark(
     tasks = select_tasks(load_suite(cfg.suite), cfg.tasks)
     if not tasks:
         raise RunnerError(f"no task of {cfg.suite} matches {cfg.tasks!r}")
+    tasks = at_level(tasks, cfg.spec_level, cfg.suite)
     run_id = cfg.run_id or default_run_id(cfg)
     directory = run_dir(cfg.home, run_id)
     try:

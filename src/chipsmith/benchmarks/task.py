@@ -50,6 +50,9 @@ class Task(BaseModel):
     difficulty: str = "medium"
     public: PublicView
     hidden: HiddenView
+    specs: dict[str, str] = Field(default_factory=dict)
+    """Spec text per level when the suite has more than one (chipsmith-rtl: detailed, high);
+    ``public.spec`` holds the level being run (``spec_levels.at_level``)."""
 
 
 class Candidate(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
@@ -19,6 +19,7 @@ bench_app = typer.Typer(
 )
 
 SUITE_HELP = "Suite name, or NAME:PATH for adapter suites (verilog-eval:DIR, rtllm:DIR, chipsmith-rtl:DIR)."
+SPEC_LEVEL_HELP = "Spec shown to the agent: detailed (any suite) or high (chipsmith-rtl only)."
 
 
 def register(app: typer.Typer) -> None:
@@ -85,6 +86,7 @@ def run_cmd(
     tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids, comma-separated."),
     no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
     ppa_timeout: float = typer.Option(300, "--ppa-timeout", min=1, help="Seconds allowed for one synthesis."),
+    spec_level: Literal["detailed", "high"] = typer.Option("detailed", "--spec-level", help=SPEC_LEVEL_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
@@ -97,7 +99,7 @@ def run_cmd(
     cfg = RunConfig(
         suite=suite, agent=agent, model=model, samples=samples, jobs=settings.jobs, run_id=run_id,
         executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox, backend=backend,
-        tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
+        tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout, spec_level=spec_level,
     )  # fmt: skip
     _execute(cfg, json_out)
 
@@ -112,6 +114,9 @@ def score_cmd(
     run_id: str | None = typer.Option(None, "--run-id", help="Run id; an existing one is resumed."),
     tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids."),
     no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
+    spec_level: Literal["detailed", "high"] = typer.Option(
+        "detailed", "--spec-level", help="Spec level the samples were generated from (recorded)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Score candidate files produced elsewhere against a suite."""
@@ -139,7 +144,7 @@ def score_cmd(
     cfg = RunConfig(
         suite=suite, agent="samples-dir", samples=max(counts.values()), jobs=settings.jobs, run_id=run_id,
         executor=settings.executor, tasks=tasks, home=settings.home, ppa=not no_ppa,
-        agent_options={"root": str(samples_dir.resolve())}, samples_per_task=counts,
+        agent_options={"root": str(samples_dir.resolve())}, samples_per_task=counts, spec_level=spec_level,
     )  # fmt: skip
     _execute(cfg, json_out)
 

@@ -43,8 +43,8 @@ def test_report_compares_runs_side_by_side(tmp_path: Path) -> None:
         [("good", records("good", True)), ("bad", records("bad", False))], tmp_path
     )
     md, html = md_path.read_text(), html_path.read_text()
-    assert re.search(r"\| good \| good \| - \| s \| 3 \(3\) \| 3 \| 1\.000 \|", md)
-    assert re.search(r"\| bad \| bad \| - \| s \| 3 \(3\) \| 3 \| 0\.333 \|", md)
+    assert re.search(r"\| good \| good \| - \| s \| detailed \| 3 \(3\) \| 3 \| 1\.000 \|", md)
+    assert re.search(r"\| bad \| bad \| - \| s \| detailed \| 3 \(3\) \| 3 \| 0\.333 \|", md)
     assert "mismatch 2" in md
     # Self-contained: no external scripts, styles or images.
     assert not re.search(r"<(script|link|img)\b", html) and "src=" not in html
