@@ -117,6 +117,7 @@ TOOLS: Registry = Registry(
         "chipsmith.tools.synthesize",
         "chipsmith.tools.equivalence",
         "chipsmith.tools.knowledge_search",
+        "chipsmith.tools.workspace_files",
     ),
 )
 AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls",))

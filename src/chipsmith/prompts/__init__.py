@@ -1,8 +1,10 @@
 """Prompts are data: Jinja templates rendered with StrictUndefined, found through a search path.
 
 Search order (first match wins): ``<project>/.chipsmith/prompts/``, the user config dir
-(``platformdirs.user_config_dir("chipsmith")/prompts``), then the templates in this package.
-Dropping ``name.j2`` into the first two overrides or adds a prompt without touching the package.
+(``platformdirs.user_config_dir("chipsmith")/prompts``), directories added by plugins
+(``add_prompt_dir``, called when a ``chipsmith.plugins`` entry point loads), then the templates in
+this package. Dropping ``name.j2`` into the first two overrides or adds a prompt without touching
+the package.
 """
 
 from __future__ import annotations
@@ -18,12 +20,34 @@ class PromptError(ValueError):
     """An unknown prompt, or a variable a template needs that was not given (one line)."""
 
 
-def search_path(project_dir: Path | None = None) -> list[Path]:
-    """The directories searched for ``name.j2``, first match wins."""
+_PLUGIN_DIRS: list[tuple[str, Path]] = []
+
+
+def add_prompt_dir(path: Path, origin: str = "plugin") -> None:
+    """Plugin hook: search ``path`` for ``name.j2`` after the user dirs, before the package.
+
+    ``origin`` names the source in ``chipsmith prompts list`` (e.g. ``plugin:my-plugin``).
+    """
+    entry = (origin, Path(path))
+    if entry not in _PLUGIN_DIRS:
+        _PLUGIN_DIRS.append(entry)
+
+
+def search_dirs(project_dir: Path | None = None) -> list[tuple[str, Path]]:
+    """(origin, directory) pairs in search order: project, user, plugins, package."""
     from platformdirs import user_config_dir
 
+    from chipsmith.registry import load_plugins
+
+    load_plugins()
     project = (project_dir or Path.cwd()) / ".chipsmith" / "prompts"
-    return [project, Path(user_config_dir("chipsmith")) / "prompts", PACKAGE_DIR]
+    user = Path(user_config_dir("chipsmith")) / "prompts"
+    return [("project", project), ("user", user), *_PLUGIN_DIRS, ("package", PACKAGE_DIR)]
+
+
+def search_path(project_dir: Path | None = None) -> list[Path]:
+    """The directories searched for ``name.j2``, first match wins."""
+    return [d for _, d in search_dirs(project_dir)]
 
 
 @lru_cache(maxsize=8)
@@ -40,11 +64,16 @@ def _environment(dirs: tuple[Path, ...]) -> Any:
 
 def available(project_dir: Path | None = None) -> dict[str, Path]:
     """Prompt name -> the file that would be rendered."""
-    found: dict[str, Path] = {}
-    for d in search_path(project_dir):
+    return {name: path for name, (_, path) in origins(project_dir).items()}
+
+
+def origins(project_dir: Path | None = None) -> dict[str, tuple[str, Path]]:
+    """Prompt name -> (where it comes from: project, user, plugin..., package; the file), sorted."""
+    found: dict[str, tuple[str, Path]] = {}
+    for origin, d in search_dirs(project_dir):
         for f in sorted(d.glob("*.j2")) if d.is_dir() else []:
-            found.setdefault(f.stem, f)
-    return found
+            found.setdefault(f.stem, (origin, f))
+    return dict(sorted(found.items()))
 
 
 def render(name: str, project_dir: Path | None = None, **variables: Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -229,7 +228,5 @@ def _result(
     )
 
 
-@TOOLS.register("synthesize")
-def synthesize_tool(**kwargs: Any) -> SynthResult:
-    """Registry entry: ``TOOLS.get("synthesize")(sources=..., top=..., liberty=[...])``."""
-    return synthesize(**kwargs)
+# The registry holds the function itself: agents get its schema from the typed signature.
+TOOLS.add("synthesize", synthesize)
