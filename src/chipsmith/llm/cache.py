@@ -26,7 +26,6 @@ from langchain_core.outputs import ChatGeneration, Generation
 
 from chipsmith.llm.errors import LLMError
 
-CACHE_FILE = "llm-cache.sqlite"
 _NOISE = ("id", "response_metadata", "usage_metadata")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS replies (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)"

@@ -32,6 +32,7 @@ from chipsmith.llm.meter import FRESH_KEY, Meter
 from chipsmith.llm.textproto import FileTool, format_action, parse_reply, tool_summaries
 
 PROTOCOL_KEY = "chipsmith_protocol"
+_NATIVE_TOOL_OPTIONS = ("parallel_tool_calls", "strict")
 
 
 class ChipsmithChatModel(BaseChatModel):
@@ -64,7 +65,9 @@ class ChipsmithChatModel(BaseChatModel):
     ) -> Runnable[LanguageModelInput, AIMessage]:
         formatted = [convert_to_openai_tool(t) for t in tools]
         if self.protocol == "text":
-            return self.bind(text_tools=formatted, **kwargs)
+            # Options of native tool calling mean nothing to a model that gets the tools as text.
+            rest = {k: v for k, v in kwargs.items() if k not in _NATIVE_TOOL_OPTIONS}
+            return self.bind(text_tools=formatted, **rest)
         try:  # the provider formats tool_choice its own way
             bound: Any = self.inner.bind_tools(tools, tool_choice=tool_choice, **kwargs)
             return self.bind(**bound.kwargs)

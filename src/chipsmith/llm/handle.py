@@ -13,7 +13,7 @@ The runtime catches ``BudgetExceeded`` (raised before a call that would overspen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from chipsmith.config import Settings, load_settings
 from chipsmith.llm.budget import Budget, BudgetTracker
@@ -21,10 +21,9 @@ from chipsmith.llm.chat import ChipsmithChatModel
 from chipsmith.llm.ledger import Ledger, ToolCallRecord, UsageSummary
 from chipsmith.llm.meter import Meter, MeterCallback
 from chipsmith.llm.prices import DEFAULT_PRICES, price_for
-from chipsmith.llm.spec import ModelSpec, parse_spec
+from chipsmith.llm.spec import ModelSpec, Protocol, parse_spec, resolve_protocol
 from chipsmith.llm.textproto import FileTool
 
-Protocol = Literal["native", "text"]
 SCRIPTED_NOTICE = "scripted replies replayed from a file: not a real model"
 
 _caches: dict[Path, Any] = {}
@@ -98,25 +97,18 @@ class ModelHandle:
         return ModelHandle(self.spec, model, meter, self.notice)
 
 
-def resolve_protocol(spec: ModelSpec, settings: Settings, override: Protocol | None) -> Protocol:
-    """``override``, else the per-model setting, else ``text`` for ``local`` and ``native`` otherwise."""
-    if override is not None:
-        return override
-    for key in (spec.text, spec.model):
-        if key in settings.llm_protocols:
-            return settings.llm_protocols[key]
-    return "text" if spec.kind == "local" else "native"
-
-
 def _cache(settings: Settings, cache: Any) -> Any:
     """None/True: the shared SQLite cache under ``home`` (if enabled); False: none; else as given."""
     if cache is False or (cache is None and not settings.llm_cache):
         return False
     if cache is None or cache is True:
-        from chipsmith.llm.cache import CACHE_FILE, SqliteCache
+        from chipsmith.llm._paths import cache_path
+        from chipsmith.llm.cache import SqliteCache
 
-        path = (settings.home / CACHE_FILE).resolve()
-        return _caches.setdefault(path, SqliteCache(path))
+        path = cache_path(settings)
+        if path not in _caches:
+            _caches[path] = SqliteCache(path)
+        return _caches[path]
     return cache
 
 
@@ -172,7 +164,7 @@ def open_model(
         price=price_for(parsed, prices), agent=agent, real=parsed.is_real,
     )  # fmt: skip
     model = ChipsmithChatModel(
-        inner=inner, spec_text=parsed.text, protocol=resolve_protocol(parsed, settings, protocol),
+        inner=inner, spec_text=parsed.text, protocol=resolve_protocol(parsed, settings.llm_protocols, protocol),
         params=params, meter=meter, file_tool=file_tool, cache=_cache(settings, cache),
         callbacks=[MeterCallback(meter)],
     )  # fmt: skip

@@ -13,6 +13,7 @@ Pure: no network, no imports of model libraries.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 from chipsmith.llm.errors import ModelSpecError
 
 Kind = Literal["openai", "openai-compatible", "local", "scripted"]
+Protocol = Literal["native", "text"]
 
 DEFAULT_SPEC = "local"
 _URL_AT = re.compile(r"@(https?://\S+)$")
@@ -78,3 +80,16 @@ def _parse_compatible(text: str, rest: str, default_base_url: str | None) -> Mod
             "or set CHIPSMITH_OPENAI_BASE_URL"
         )
     return ModelSpec(kind="openai-compatible", model=model, base_url=url.rstrip("/"))
+
+
+def resolve_protocol(
+    spec: ModelSpec, table: Mapping[str, Protocol], override: Protocol | None = None
+) -> Protocol:
+    """``override``, else ``table`` (the ``llm_protocols`` setting, by spec or model name), else
+    ``text`` for ``local`` (a 135M model has no tool calling) and ``native`` otherwise."""
+    if override is not None:
+        return override
+    for key in (spec.text, spec.model):
+        if key in table:
+            return table[key]
+    return "text" if spec.kind == "local" else "native"
