@@ -27,7 +27,7 @@ some error entry; design names, file names and numbers are not, so they do not c
 _FENCE = re.compile(r"```.*?```", re.S)
 _CASE = re.compile(r"^Recorded case:.*$", re.M)
 _LOCATION = re.compile(r"^\s*(?:%?\w+(?:-\w+)?:\s*)?[\w./-]+\.\w+[:(]\d+(?:[:,]\d+)?\)?:\s*")
-_QUOTED = re.compile(r"[`'\"][^`'\"\s]{1,80}['\"]|\d+")
+_QUOTED = re.compile(r"[`'\"]+[^`'\"\s]{1,80}['\"]+|\d+")
 
 
 def normalise(line: str) -> str:

@@ -104,7 +104,7 @@ _SANDBOX_DIR = re.compile(
 )
 _VOLATILE_LINES = re.compile(
     r"^.*(?:walltime|Walltime|CPU: user|Logfile hash|Time spent:|- V e r i l a t i o n|"
-    r"- S i m u l a t i o n R e p o r t).*\n?",
+    r"- S i m u l a t i o n\s+R e p o r t).*\n?",
     re.M,
 )
 

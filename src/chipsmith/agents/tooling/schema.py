@@ -189,15 +189,21 @@ def build_spec(name: str, func: Callable[..., Any]) -> ToolSpec:
     return ToolSpec(name, func, description, model, kinds, tuple(injected))
 
 
-def build_specs(names: list[str] | None = None) -> tuple[dict[str, ToolSpec], dict[str, str]]:
-    """Specs of the registered tools (all, or ``names``), and why any could not be offered."""
-    from chipsmith.registry import TOOLS
+def build_specs(
+    names: list[str] | None = None, registry: Any = None
+) -> tuple[dict[str, ToolSpec], dict[str, str]]:
+    """Specs of the registered tools (all, or ``names``), and why any could not be offered.
+
+    ``registry`` defaults to ``chipsmith.registry.TOOLS``.
+    """
+    if registry is None:
+        from chipsmith.registry import TOOLS as registry
 
     specs: dict[str, ToolSpec] = {}
     skipped: dict[str, str] = {}
-    for tool_name in names if names is not None else TOOLS.names():
+    for tool_name in names if names is not None else registry.names():
         try:
-            specs[tool_name] = build_spec(tool_name, TOOLS.get(tool_name))
+            specs[tool_name] = build_spec(tool_name, registry.get(tool_name))
         except ToolSpecError as exc:
             skipped[tool_name] = str(exc)
     return specs, skipped

@@ -48,13 +48,20 @@ class _CallError(Exception):
 
 
 class Toolkit:
-    """Registered tools bound to one workspace, sandbox and settings."""
+    """Registered tools bound to one workspace, sandbox and settings.
+
+    ``names`` picks the tools offered (default: every registered one, plugins included);
+    ``registry`` replaces ``TOOLS`` (tests). ``observer`` receives ToolEvents; ``charge(tool_name)``
+    is called before every call (e.g. ``BudgetTracker.charge_tool_call``) and may raise to stop.
+    ``error_knowledge=None`` turns the error-knowledge lookup off.
+    """
 
     def __init__(
         self,
         workspace: Workspace,
         *,
         names: Iterable[str] | None = None,
+        registry: Any = None,
         sandbox: Any = None,
         settings: Any = None,
         observer: Callable[[ToolEvent], None] | None = None,
@@ -63,7 +70,7 @@ class Toolkit:
         max_output_chars: int = MAX_OUTPUT_CHARS,
     ) -> None:
         self.workspace = workspace
-        self.specs, self.unavailable = build_specs(list(names) if names is not None else None)
+        self.specs, self.unavailable = build_specs(list(names) if names is not None else None, registry)
         self._sandbox, self._own_sandbox = sandbox, False
         self._settings = settings
         self.observer = observer
@@ -141,7 +148,7 @@ class Toolkit:
             args = {}
         if not isinstance(args, dict):
             raise _CallError(
-                f"arguments for {spec.name} must be a JSON object; expected {spec.signature_line()}"
+                f"arguments for {spec.name} must be a JSON object. Expected: {spec.signature_line()}"
             )
         size = len(json.dumps(args, default=str))
         if size > MAX_ARGS_CHARS:
