@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ def test_tools_a_model_cannot_call_are_reported_not_offered():
     [
         (dict[str, bytes], "files"),
         (dict[str, bytes] | None, "files"),
+        (Mapping[str, bytes], "files"),
         (Path, "path"),
         (list[Path] | None, "paths"),
         (str, "value"),

@@ -2,7 +2,7 @@
 
 The schema is the function's typed signature and docstring, with three rewrites:
 
-- file-content parameters (``dict[str, bytes]``, e.g. ``sources``) become ``list[str]`` of
+- file-content parameters (``dict[str, bytes]`` or ``Mapping[str, bytes]``, e.g. ``sources``) become ``list[str]`` of
   workspace paths, read through the Workspace at call time; ``Path`` parameters become workspace
   paths resolved inside it;
 - ``sandbox``, ``settings`` and ``workspace`` are injected by the toolkit and never shown;
@@ -20,7 +20,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -120,7 +120,7 @@ def visible_type(tp: Any) -> tuple[ParamKind, Any] | None:
     origin, args = typing.get_origin(bare), typing.get_args(bare)
     kind: ParamKind = "value"
     shown: Any
-    if origin is dict and args == (str, bytes):
+    if origin in (dict, Mapping) and args == (str, bytes):
         kind, shown = "files", _PathList
     elif bare is Path:
         kind, shown = "path", _BoundedStr
