@@ -175,7 +175,7 @@ def describe_error(spec: str, exc: BaseException) -> str:
     if isinstance(exc, openai.AuthenticationError):
         return f"{spec}: the server rejected the API key (HTTP 401); check OPENAI_API_KEY"
     if isinstance(exc, openai.APIStatusError):
-        return f"{spec}: HTTP {exc.status_code} from the server (after retries): {_short(exc.message)}"
+        return f"{spec}: HTTP {exc.status_code} from the server: {_short(exc.message)}"
     return f"{spec}: {type(exc).__name__}: {_short(str(exc))}"
 
 

@@ -90,14 +90,16 @@ def load_script(path: Path) -> list[AIMessage]:
     items = data.get("replies") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise ModelSpecError(f"scripted model file {path} must hold a non-empty list of replies")
-    try:
-        replies = [
-            ScriptReply(content=r) if isinstance(r, str) else ScriptReply.model_validate(r) for r in items
-        ]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ModelSpecError(f"scripted model file {path}: {where}: {first['msg']}") from None
+    replies = []
+    for i, item in enumerate(items, 1):
+        try:
+            replies.append(
+                ScriptReply(content=item) if isinstance(item, str) else ScriptReply.model_validate(item)
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "reply"
+            raise ModelSpecError(f"scripted model file {path}: reply {i}: {where}: {first['msg']}") from None
     return [r.to_message(i) for i, r in enumerate(replies)]
 
 
