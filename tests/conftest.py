@@ -10,3 +10,12 @@ def local_sandbox():
     from chipsmith.sandbox.local import LocalSandbox
 
     return LocalSandbox()
+
+
+@pytest.fixture
+def loopback_llm():
+    """A loopback OpenAI-compatible server with scripted behaviours (tests/loopback_llm.py)."""
+    from loopback_llm import LoopbackLLM
+
+    with LoopbackLLM() as srv:
+        yield srv
