@@ -216,3 +216,16 @@ def test_langchain_tools_answer_bad_calls_with_error_tool_messages(kit):
     assert tools["search"].invoke({"query": "plain"}) == "3:plain"
     unknown = kit.execute({"name": "nope", "args": {}, "id": "t3"})
     assert unknown.status == "error" and unknown.tool_call_id == "t3" and "available tools" in unknown.content
+
+
+def test_the_llm_budget_tracker_plugs_in_as_the_charge_hook(tmp_path, reg):
+    from chipsmith.llm.budget import Budget, BudgetTracker
+    from chipsmith.llm.errors import BudgetExceeded
+
+    tracker = BudgetTracker(Budget(max_tool_calls=2))
+    tk = Toolkit(Workspace(tmp_path), registry=reg, charge=tracker.charge_tool_call, error_knowledge=None)
+    tk.call("search", {"query": "a"})
+    tk.call("search", {"query": "b"})
+    with pytest.raises(BudgetExceeded, match="tool-call budget"):
+        tk.call("search", {"query": "c"})
+    assert tracker.tool_calls == 2
