@@ -128,3 +128,16 @@ def test_parameters_are_what_langchain_sends():
     assert sent["name"] == "simulate"
     assert sent["parameters"] == _params(spec)
     assert sent["description"] == spec.description
+
+
+def test_the_waveform_tracer_is_offered_with_workspace_paths():
+    require_module("chipsmith.tools.trace.tool")
+    import chipsmith.tools.trace.tool  # noqa: F401  (registers trace_mismatch if TOOLS does not list it yet)
+    from chipsmith.agents.tooling.render import render
+    from chipsmith.tools.trace.models import TraceReport
+
+    spec = build_specs(["trace_mismatch"])[0]["trace_mismatch"]
+    assert spec.kinds["sources"] == "files" and spec.kinds["reference"] == "files"
+    assert spec.injected == ("sandbox",) and "timeout_s" not in spec.model.model_fields
+    shown = render("trace_mismatch", TraceReport(status="error", message="no source files given"))
+    assert (shown.text, shown.status, shown.verdict) == ("trace: no source files given", "fail", "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chipsmith.agents.tooling.render import Rendered, renderer
+from chipsmith.agents.tooling.render import Rendered, Status, renderer
 
 MAX_DIAGNOSTICS = 25
 LOG_TAIL_LINES = 60
@@ -141,3 +141,12 @@ def patch_result(r: Any) -> Rendered:
         return Rendered(f"patch applied to: {', '.join(r.files)}\n{r.output}".strip(), "ok", "applied")
     text = f"patch NOT applied: {r.output or 'patch failed'}"
     return Rendered(text, "fail", "not applied")
+
+
+@renderer("chipsmith.tools.trace.models.TraceReport")
+def trace_report(r: Any) -> Rendered:
+    from chipsmith.tools.trace.render import render as render_trace
+
+    # A trace is a diagnosis: finding the mismatch is the tool working, not a failure of the call.
+    status: Status = "fail" if r.status in ("not-run", "error") else "ok"
+    return Rendered(render_trace(r), status, r.status)
