@@ -229,3 +229,13 @@ def test_the_llm_budget_tracker_plugs_in_as_the_charge_hook(tmp_path, reg):
     with pytest.raises(BudgetExceeded, match="tool-call budget"):
         tk.call("search", {"query": "c"})
     assert tracker.tool_calls == 2
+
+
+def test_a_broken_tool_call_shape_is_still_answered(kit):
+    out = kit.call(None, None)  # type: ignore[arg-type]
+    assert out.status == "error" and out.text.startswith("unknown tool 'None'")
+    out = kit.call("x" * 100_000, {"a": "b" * 100_000}, call_id=123)  # type: ignore[arg-type]
+    assert out.status == "error" and len(out.text) < 400
+    assert kit.events[-1].call_id == "123" and len(kit.events[-1].tool) == 200
+    msg = kit.execute({"id": "z"})
+    assert msg.status == "error" and "unknown tool ''" in msg.content

@@ -85,37 +85,32 @@ class Toolkit:
 
     def call(self, name: str, args: Any, call_id: str | None = None) -> ToolOutput:
         """Run one tool call from a model; never raises except from the budget hook."""
+        name, call_id = str(name)[:200], None if call_id is None else str(call_id)[:200]
         self._seq += 1
         seq, start = self._seq, time.monotonic()
-        brief = brief_args(args)
+        begin = ToolEvent(phase="start", seq=seq, tool=name, call_id=call_id, args=brief_args(args))
         if self.charge is not None:
             try:
                 self.charge(name)
             except BaseException as exc:
-                self._emit(
-                    ToolEvent(
-                        phase="end",
-                        seq=seq,
-                        tool=name,
-                        call_id=call_id,
-                        args=brief,
-                        status="error",
-                        error=f"budget: {exc}",
-                        duration_s=0.0,
-                    )
-                )
+                end = {"phase": "end", "status": "error", "error": f"budget: {exc}", "duration_s": 0.0}
+                self._emit(begin.model_copy(update=end))
                 raise
-        self._emit(ToolEvent(phase="start", seq=seq, tool=name, call_id=call_id, args=brief))
+        self._emit(begin)
         try:
             out = self._run(name, args)
         except _CallError as exc:
             out = ToolOutput(tool=name, text=str(exc), status="error", verdict="error")
         out.text = bound(scrub(out.text, (str(self.workspace.root),)), self.max_output_chars)
-        self._emit(ToolEvent(
-            phase="end", seq=seq, tool=name, call_id=call_id, args=brief, status=out.status,
-            verdict=out.verdict, error=out.text.splitlines()[0][:300] if out.status == "error" else None,
-            duration_s=round(time.monotonic() - start, 4), output_chars=len(out.text),
-        ))  # fmt: skip
+        end = {
+            "phase": "end",
+            "status": out.status,
+            "verdict": out.verdict,
+            "error": out.text.splitlines()[0][:300] if out.status == "error" else None,
+            "duration_s": round(time.monotonic() - start, 4),
+            "output_chars": len(out.text),
+        }
+        self._emit(begin.model_copy(update=end))
         return out
 
     def _run(self, name: str, args: Any) -> ToolOutput:
@@ -163,6 +158,8 @@ class Toolkit:
             kwargs = {f: self._convert(spec.kinds[f], getattr(valid, f)) for f in valid.model_fields_set}
         except WorkspaceError as exc:
             raise _CallError(f"{spec.name}: {exc}") from None
+        except OSError as exc:  # unreadable file, vanished directory
+            raise _CallError(f"{spec.name}: cannot read a file argument ({exc.strerror})") from None
         for inj in spec.injected:
             kwargs[inj] = self._injected(inj)
         return kwargs
