@@ -12,6 +12,8 @@ module tb;
   integer mt;
   // stimulus generator state: a frame being sent bit by bit
   reg [10:0] tx_frame;
+  reg [7:0] tx_byte;
+  reg tx_stop;
   integer tx_pos, gap;
   uart_rx dut(.clk(clk), .rst(rst), .rx(rx), .data(data), .valid(valid), .frame_err(frame_err));
   always @(posedge clk) begin
@@ -28,13 +30,17 @@ module tb;
   end
   task drive;
     begin
-      if (tx_pos === 32'bx || rst) begin tx_pos = -1; gap = 3; rx = 1; end
+      // after a reset the next frame may start at once (gap 0) or after up to 3 idle cycles
+      if (tx_pos === 32'bx || rst) begin tx_pos = -1; gap = $random(seed) & 3; rx = 1; end
       else if (tx_pos < 0) begin
         rx = 1;
         if (gap > 0) gap = gap - 1;
         else begin
-          // new frame: 10 bits, sometimes a bad stop bit, sometimes a glitch only
-          tx_frame = {1'b1, (($random(seed) & 7) != 0), $random(seed), 1'b0};
+          // new frame: idle, stop, 8 data bits, start; the stop bit is bad 1 time in 8,
+          // sometimes only a glitch is sent. Sized temporaries: a bare $random is 32 bits wide.
+          tx_stop = (($random(seed) & 7) != 0);
+          tx_byte = $random(seed);
+          tx_frame = {1'b1, tx_stop, tx_byte, 1'b0};
           tx_pos = 0;
           if (($random(seed) & 15) == 0) begin tx_frame = 11'h7fe; tx_pos = 38; end  // 1-2 cycle glitch
           rx = 0;
