@@ -2,9 +2,9 @@
 
 The schema is the function's typed signature and docstring, with three rewrites:
 
-- file-content parameters (``dict[str, bytes]`` or ``Mapping[str, bytes]``, e.g. ``sources``) become ``list[str]`` of
-  workspace paths, read through the Workspace at call time; ``Path`` parameters become workspace
-  paths resolved inside it;
+- file-content parameters (``dict[str, bytes]`` or ``Mapping[str, bytes]``, e.g. ``sources``)
+  become ``list[str]`` of workspace paths, read through the Workspace at call time; ``Path``
+  parameters become workspace paths resolved inside it;
 - ``sandbox``, ``settings`` and ``workspace`` are injected by the toolkit and never shown;
 - parameters a model cannot set sensibly (``timeout_s``, or types with no JSON form) are hidden and
   keep the function's default; a required one of those makes the tool unavailable to agents.
