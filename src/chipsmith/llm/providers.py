@@ -80,7 +80,15 @@ def _openai_model(
     }
     if base_url:
         kwargs["base_url"] = base_url
-    for name in ("temperature", "seed", "max_tokens"):
+    for name in ("temperature", "seed"):
         if params.get(name) is not None:
             kwargs[name] = params[name]
+    if params.get("max_tokens") is not None:
+        if spec.kind == "openai":
+            kwargs["max_tokens"] = params["max_tokens"]
+        else:
+            # ChatOpenAI sends its max_tokens as max_completion_tokens, which llama.cpp's server
+            # ignores (measured: a 200-token cap produced 4,052 tokens); max_tokens is understood
+            # by every OpenAI-compatible server.
+            kwargs["extra_body"] = {"max_tokens": params["max_tokens"]}
     return ChatOpenAI(**kwargs)

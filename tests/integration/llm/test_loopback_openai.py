@@ -46,13 +46,14 @@ def _open(srv: LoopbackLLM, tmp_path: Path, **kw: object) -> ModelHandle:
 
 def test_reply_usage_and_unknown_cost(loopback_llm: LoopbackLLM, tmp_path: Path) -> None:
     loopback_llm.script(reply("module and_gate; endmodule", usage=(31, 7)))
-    handle = _open(loopback_llm, tmp_path, temperature=0.2, seed=5)
+    handle = _open(loopback_llm, tmp_path, temperature=0.2, seed=5, max_tokens=64)
     assert handle.model.invoke("write an AND gate").text == "module and_gate; endmodule"
     (rec,) = handle.ledger.records
     assert (rec.input_tokens, rec.output_tokens, rec.cached, rec.real) == (31, 7, False, True)
     assert rec.cost_usd is None and "unknown" in handle.usage().cost_text()  # no price: not $0
     body = loopback_llm.requests[0]["body"]
     assert (body["model"], body["temperature"], body["seed"]) == ("loopback-model", 0.2, 5)
+    assert body["max_tokens"] == 64  # the name llama.cpp, vLLM and Ollama all read
 
 
 def test_cost_from_the_price_table(loopback_llm: LoopbackLLM, tmp_path: Path) -> None:
