@@ -1,9 +1,11 @@
 """The kernel evaluator: a candidate kernel file -> verdict, failure class and speed metrics.
 
 Order: the file exists and parses (compile) -> static anti-cheat (cheat) -> the backend builds it
-(compile) -> the machine can run it (else unusable, with what was checked) -> two sandboxed
-workers check every shape x seed x input distribution, with the dynamic anti-cheat rules
-(runtime, timeout, mismatch, cheat, unusable) -> timing when asked.
+(compile) and checks what it built (cheat: e.g. a library importing what a kernel must not call)
+-> the machine can run it (else unusable, with what was checked) -> a trusted supervisor in a
+sandbox checks every shape x input distribution, every timed call and an ablation run against the
+candidate worker, with the dynamic anti-cheat rules (runtime, timeout, mismatch, cheat, unusable)
+-> timing when asked. ``metrics["caught_by"]`` names the mechanism behind a failure.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def evaluate(
         return _result("fail", "compile", findings[0].message, metrics)
     if findings:
         metrics["findings"] = [f.model_dump() for f in findings]
+        metrics["caught_by"] = "static"
         where = f" (line {findings[0].line})" if findings[0].line else ""
         return _result("fail", "cheat", f"{findings[0].check}: {findings[0].message}{where}", metrics)
     built = backend.compile(src)
@@ -65,6 +68,10 @@ def evaluate(
     metrics.update({k: v for k, v in built.report.items() if k != "library"})
     if not built.ok:
         return _result("fail", "compile", built.message, metrics)
+    if built.findings:
+        metrics["findings"] = [f.model_dump() for f in built.findings]
+        metrics["caught_by"] = built.findings[0].mechanism
+        return _result("fail", "cheat", f"{built.findings[0].check}: {built.findings[0].message}", metrics)
     why_not = backend.can_run()
     if why_not:
         return _result("unusable", "unusable", why_not, metrics)
@@ -88,6 +95,8 @@ def evaluate(
     metrics["cases"] = report.cases
     if report.findings:
         metrics["findings"] = report.findings
+    if report.caught_by:
+        metrics["caught_by"] = report.caught_by
     if backend.name == "torch" and report.status == "pass":
         metrics["speedup"] = 1.0  # the baseline against itself, by definition
     if report.status == "pass":

@@ -1,31 +1,29 @@
-"""The trusted worker: computes reference outputs (task dtype and fp64) and checks task sanity.
+"""The trusted side's view of a task: the reference model in its dtype and in fp64, task sanity, and
+how much rounding error an honest implementation may have on given inputs.
 
-``python -m chipsmith.tools.kernels._refworker job.json``. It never loads candidate code, so what
-it writes is the ground truth the parent compares the candidate worker's outputs against. Role
-``reference`` serves one check; role ``validate`` checks a list of tasks for degeneracy (constant
-or near-zero outputs, outputs that ignore an input), one process for the whole list.
+Runs only in trusted processes (the supervisor and the validation worker), never beside candidate
+code. Imports torch.
 """
 
 from __future__ import annotations
 
 import copy
-import sys
-import traceback
+import math
 from typing import Any
 
-import numpy as np
 import torch
 
 from chipsmith.tools.kernels import inputs as inp
-from chipsmith.tools.kernels._worker_common import (
-    as_list,
-    emit,
-    fatal,
-    load_module,
-    read_job,
-    set_threads,
-    to_numpy,
-)
+from chipsmith.tools.kernels._worker_common import as_list, load_module
+
+UNIT_ROUNDOFF = {
+    torch.float32: 2.0**-24,
+    torch.float64: 2.0**-53,
+    torch.float16: 2.0**-11,
+    torch.bfloat16: 2.0**-8,
+}
+SCALE_SAMPLES = 6
+"""Output elements per output whose fan-in and condition are measured (plus the largest one)."""
 
 
 def build(ref_file: str, shape: dict[str, Any], seed: int, device: str) -> tuple[Any, Any, Any]:
@@ -45,7 +43,50 @@ def widen(args: list[Any]) -> list[Any]:
 
 def run(model: Any, args: list[Any]) -> list[torch.Tensor]:
     with torch.no_grad():
-        return [o for o in as_list(model(*[a.clone() if isinstance(a, torch.Tensor) else a for a in args]))]
+        return list(as_list(model(*[a.clone() if isinstance(a, torch.Tensor) else a for a in args])))
+
+
+def error_scales(m64: Any, args: list[Any], dtypes: list[torch.dtype], seed: int) -> list[float | None]:
+    """Per output: the rounding error an honest implementation in ``dtypes`` may show, from the fp64
+    model: u * sqrt(K) * L, maximised over sampled output elements, where K is the element's fan-in
+    (inputs and parameters with a non-zero derivative, i.e. its reduction length) and L the sum of
+    |x * df/dx| over them (the condition of the sum). This holds for any summation order and any
+    instruction set (with or without FMA): typical accumulated error grows as sqrt(K) u L.
+    None for outputs that are not floating or not differentiable."""
+    try:
+        return _error_scales(m64, args, dtypes, seed)
+    except Exception:  # ops without a derivative: the plain tolerance applies
+        return [None] * len(dtypes)
+
+
+def _error_scales(m64: Any, args: list[Any], dtypes: list[torch.dtype], seed: int) -> list[float | None]:
+    leaves = [
+        a.detach().clone().double().requires_grad_(True)
+        if isinstance(a, torch.Tensor) and a.is_floating_point()
+        else a
+        for a in args
+    ]
+    wrt = [t for t in leaves if isinstance(t, torch.Tensor) and t.requires_grad]
+    wrt += [p for p in m64.parameters() if p.is_floating_point()]
+    with torch.enable_grad():
+        outs = as_list(m64(*leaves))
+    gen = torch.Generator().manual_seed(seed)
+    scales: list[float | None] = []
+    for o, dt in zip(outs, dtypes, strict=False):
+        if not isinstance(o, torch.Tensor) or not o.is_floating_point() or not o.requires_grad:
+            scales.append(None)
+            continue
+        flat = o.reshape(-1)
+        picks = {int(flat.detach().abs().argmax())}
+        picks |= {int(i) for i in torch.randint(0, flat.numel(), (SCALE_SAMPLES,), generator=gen)}
+        worst = 0.0
+        for i in picks:
+            grads = torch.autograd.grad(flat[i], wrt, retain_graph=True, allow_unused=True)
+            k = sum(int(torch.count_nonzero(g)) for g in grads if g is not None)
+            cond = sum(float((g.abs() * x.detach().abs()).sum()) for g, x in zip(grads, wrt, strict=True) if g is not None)
+            worst = max(worst, math.sqrt(max(k, 1)) * cond)
+        scales.append(UNIT_ROUNDOFF.get(dt, 2.0**-24) * worst)
+    return scales
 
 
 def degenerate_reasons(mod: Any, model: Any, seed: int, device: str, per_input: bool = True) -> list[str]:
@@ -78,80 +119,20 @@ def degenerate_reasons(mod: Any, model: Any, seed: int, device: str, per_input: 
     return reasons
 
 
-def reference_role(job: dict[str, Any], meta: dict[str, Any]) -> dict[str, np.ndarray]:
-    device, seed = job["device"], job["init_seed"]
-    arrays: dict[str, np.ndarray] = {}
-    built: dict[int, tuple[Any, Any, Any]] = {}
-    meta["cases"] = {}
-
-    def record(key: str, mod: Any, model: Any, m64: Any, args: list[Any]) -> dict[str, Any]:
-        rec: dict[str, Any] = {"digest": inp.digest(args)}
-        outs = run(model, args)
-        rec["dtypes"] = [str(o.dtype) for o in outs]
-        rec["shapes"] = [list(o.shape) for o in outs]
-        for i, o in enumerate(outs):
-            arrays[f"{key}.r.{i}"] = to_numpy(o)
-        if m64 is not None:
-            try:
-                for i, o in enumerate(run(m64, widen(args))):
-                    arrays[f"{key}.g.{i}"] = to_numpy(o.double())
-            except Exception as exc:  # an op without an fp64 kernel: no precision check
-                rec["fp64_error"] = f"{type(exc).__name__}: {exc}"[:300]
-        return rec
-
-    for case in job["cases"]:
-        s = case["shape"]
-        if s not in built:
-            built[s] = build("reference.py", job["shapes"][s], seed, device)
-        mod, model, m64 = built[s]
-        args = inp.case_inputs(mod, case["seed"], case["dist"], device)
-        meta["cases"][case["key"]] = record(case["key"], mod, model, m64, args)
-    spec = job.get("timing")
-    if spec:
-        mod, model, m64 = built.get(spec["shape"]) or build(
-            "reference.py", job["shapes"][spec["shape"]], seed, device
-        )
-        for i in spec["check_iters"]:
-            args = inp.case_inputs(mod, spec["seeds"][i], "normal", device)
-            meta["cases"][f"t{i}"] = record(f"t{i}", mod, model, m64, args)
-    small = min(range(len(job["shapes"])), key=lambda k: sum(int(v) for v in job["shapes"][k].values()))
-    mod, model, _ = built.get(small) or build("reference.py", job["shapes"][small], seed, device)
-    meta["degenerate"] = degenerate_reasons(mod, model, seed + 101, device)
-    return arrays
+def smallest_shape(shapes: list[dict[str, Any]]) -> int:
+    return min(range(len(shapes)), key=lambda k: sum(int(v) for v in shapes[k].values()))
 
 
-def validate_role(job: dict[str, Any], meta: dict[str, Any]) -> None:
-    """Every task in ``job["tasks"]``: the reasons it is unusable (empty when it is fine)."""
-    meta["tasks"] = {}
-    for t in job["tasks"]:
-        reasons: list[str] = []
-        # Every shape for constant/~0 outputs; the per-input re-draws on the smallest shape only.
-        smallest = min(range(len(t["shapes"])), key=lambda k: sum(int(v) for v in t["shapes"][k].values()))
-        try:
-            for k, shape in enumerate(t["shapes"]):
-                mod, model, _ = build(t["reference"], shape, 1, job["device"])
-                for r in degenerate_reasons(mod, model, 11, job["device"], per_input=k == smallest):
-                    reasons.append(f"{r} (shape {shape})")
-        except Exception as exc:
-            reasons.append(f"reference fails: {type(exc).__name__}: {exc}"[:300])
-        meta["tasks"][t["id"]] = sorted(set(reasons))
-
-
-def main(argv: list[str]) -> int:
-    job = read_job(argv[1] if len(argv) > 1 else "job.json")
-    set_threads()
-    torch.use_deterministic_algorithms(False)
-    meta: dict[str, Any] = {}
+def validate_task(ref_file: str, shapes: list[dict[str, Any]], device: str) -> list[str]:
+    """Why one task is unusable (empty: fine). Every shape for constant/~0 outputs; the per-input
+    re-draws on the smallest shape only."""
+    reasons: list[str] = []
+    smallest = smallest_shape(shapes)
     try:
-        if job["role"] == "validate":
-            validate_role(job, meta)
-            emit({}, meta)
-        else:
-            emit(reference_role(job, meta), meta)
+        for k, shape in enumerate(shapes):
+            mod, model, _ = build(ref_file, shape, 1, device)
+            for r in degenerate_reasons(mod, model, 11, device, per_input=k == smallest):
+                reasons.append(f"{r} (shape {shape})")
     except Exception as exc:
-        fatal(meta, "reference", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+        reasons.append(f"reference fails: {type(exc).__name__}: {exc}"[:300])
+    return sorted(set(reasons))

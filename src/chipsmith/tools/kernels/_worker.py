@@ -1,215 +1,228 @@
-"""The candidate worker: runs an untrusted kernel file and writes its outputs; it compares nothing.
+"""The candidate worker: loads an untrusted kernel file and answers calls; it judges nothing.
 
-``python -m chipsmith.tools.kernels._worker job.json`` inside the sandbox, with ``candidate.py``
-and ``reference.py`` beside the job. For every case it runs the candidate, then the reference
-(whose output it poisons and frees), then the candidate again, with the candidate's forward under
-``GuardMode`` (torch compute ops recorded, allocations poisoned and fenced by canaries) and inputs
-fenced too. Outputs go to ``result.npz``; the parent compares them with what a separate trusted
-process computed, so patching ``allclose`` or timers here changes nothing that is judged.
+A worker is forked by the zygote (``_zygote.py``) at the supervisor's request, with two pipes, a
+shared-memory file, the candidate's source and the verified libraries as its only descriptors.
+It drops its capabilities, imports the candidate, then serves requests: ``init`` (build ModelNew for a
+shape, load the reference's parameters), ``call`` (inputs are tensors over the shared memory; the
+outputs are copied back into it) and ``null`` (the same copy without a forward: the channel's own
+cost, which the supervisor subtracts from its timings). What it reports besides outputs (torch ops
+seen by the dispatch guard, broken canaries, Python threads, kernel launches) is evidence that can
+only fail a candidate: this process is the candidate's, so nothing it says can make one pass.
 """
 
 from __future__ import annotations
 
-import resource
-import sys
+import json
+import mmap
+import os
 import threading
-import time
 import traceback
 from typing import Any
 
-import numpy as np
-import torch
+from chipsmith.tools.kernels import _channel as ch
+from chipsmith.tools.kernels._worker_common import as_list, drop_privileges, load_source, set_threads
 
-from chipsmith.tools.kernels import inputs as inp
-from chipsmith.tools.kernels._guard import GuardMode
-from chipsmith.tools.kernels._worker_common import as_list, emit, fatal, load_module, read_job, set_threads
-from chipsmith.tools.kernels._worker_common import to_numpy as _to_numpy_impl
-from chipsmith.tools.kernels.timing import measure
-
-# Captured before candidate code runs: rebinding module attributes later cannot reach these.
-_perf = time.perf_counter
-_threads = threading.enumerate
-_to_numpy = _to_numpy_impl
-_digest = inp.digest
+TORCH_DTYPES = ("float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool")
 
 
-class Runner:
-    """Runs the candidate and the in-process reference for one job, collecting evidence."""
+class Launches:
+    """Records the tensors passed to Triton kernel launches; in ablation mode, skips the launches."""
 
-    def __init__(self, job: dict[str, Any], cand: Any) -> None:
-        self.job, self.cand = job, cand
-        self.device = job["device"]
-        self.guarded = job.get("guard", True)
-        self.meta: dict[str, Any] = {"cases": {}, "flags": []}
-        self.arrays: dict[str, np.ndarray] = {}
-        self.ref_calls = 0
-        self._in_cand = False
-        self._prev: dict[int, list[Any]] = {}
-        self._fences: dict[int, GuardMode] = {}
-        self.models: dict[int, tuple[Any, Any, Any]] = {}
+    def __init__(self) -> None:
+        self.skip = False
+        self.ranges: list[tuple[int, int]] = []
 
-    def models_for(self, s: int) -> tuple[Any, Any, Any]:
-        """(reference module, reference model, candidate model) for shape ``s``, built once."""
-        if s not in self.models:
-            mod = load_module("reference.py", f"_ref_{s}", self.job["shapes"][s])
-            self._watch_reference(mod)
-            seed = self.job["init_seed"]
-            ref = mod.Model(*inp.init_inputs(mod, seed)).to(self.device).eval()
-            cand = self.cand.ModelNew(*inp.init_inputs(mod, seed))
-            sd, csd = ref.state_dict(), cand.state_dict()
-            if csd and set(csd) == set(sd):
-                cand.load_state_dict(sd)
-            self.models[s] = (mod, ref, cand.to(self.device).eval())
-        return self.models[s]
+    def install(self) -> None:
+        import torch
 
-    def _watch_reference(self, mod: Any) -> None:
-        orig = mod.Model.forward
+        def wrap(original: Any) -> Any:
+            def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+                for a in list(args) + list(kwargs.values()):
+                    if isinstance(a, torch.Tensor):
+                        base = a.untyped_storage().data_ptr()
+                        self.ranges.append((base, base + a.untyped_storage().nbytes()))
+                if self.skip and not kwargs.get("warmup"):
+                    return None
+                return original(fn, *args, **kwargs)
 
-        def forward(model: Any, *a: Any, **k: Any) -> Any:
-            if self._in_cand:
-                self.ref_calls += 1
-            return orig(model, *a, **k)
+            return run
 
-        mod.Model.forward = forward
-
-    def fenced_inputs(self, s: int, fresh: list[Any]) -> list[Any]:
-        """Inputs inside canary-fenced buffers; at a repeated shape, the same buffers get new data
-        (equal pointers, different values: catches caching by pointer)."""
-        prev = self._prev.get(s)
-        same = prev is not None and len(prev) == len(fresh)
-        if same:
-            for p, f in zip(prev, fresh, strict=True):  # type: ignore[arg-type]
-                if (
-                    isinstance(f, torch.Tensor) != isinstance(p, torch.Tensor)
-                    or isinstance(f, torch.Tensor)
-                    and (p.shape != f.shape or p.dtype != f.dtype)
-                ):
-                    same = False
-        if same:
-            for p, f in zip(prev, fresh, strict=True):  # type: ignore[arg-type]
-                if isinstance(f, torch.Tensor):
-                    p.copy_(f)
-            return prev  # type: ignore[return-value]
-        fence = GuardMode(flag_compute=False, guard_alloc=True)
-        out = []
-        for f in fresh:
-            if isinstance(f, torch.Tensor):
-                with fence:
-                    t = torch.empty_like(f)
-                t.copy_(f)
-                out.append(t)
-            else:
-                out.append(f)
-        self._prev[s] = out
-        self._fences[s] = fence
-        return out
-
-    def call_candidate(self, model: Any, args: list[Any]) -> tuple[list[Any], dict[str, Any]]:
-        before = {t.ident for t in _threads()}
-        mode = GuardMode(flag_compute=self.guarded, guard_alloc=self.guarded)
-        calls0 = self.ref_calls
-        self._in_cand = True
         try:
-            with mode:
-                out = model(*args)
-        finally:
-            self._in_cand = False
+            from triton.runtime import interpreter, jit
+        except ImportError:
+            return
+        interpreter.InterpretedFunction.run = wrap(interpreter.InterpretedFunction.run)
+        jit.JITFunction.run = wrap(jit.JITFunction.run)
+
+    def covers(self, t: Any) -> bool:
+        lo = t.untyped_storage().data_ptr()
+        hi = lo + max(t.untyped_storage().nbytes(), 1)
+        return any(a < hi and lo < b for a, b in self.ranges)
+
+
+class Worker:
+    """One candidate module, the models built from it and the shared-memory views it was given."""
+
+    def __init__(self, cand: Any, shm_fd: int, launches: Launches | None) -> None:
+        import torch
+
+        self.torch = torch
+        self.cand = cand
+        self.shm_fd = shm_fd
+        self.mm: mmap.mmap | None = None
+        self.models: dict[int, Any] = {}
+        self.views: dict[tuple[int, str, tuple[int, ...]], Any] = {}
+        self.device_copies: dict[tuple[int, str, tuple[int, ...]], Any] = {}
+        self.blanks: dict[tuple[int, ...], list[Any]] = {}
+        self.device = os.environ.get("CHIPSMITH_KERNEL_DEVICE", "cpu")
+        self.guard = os.environ.get("CHIPSMITH_KERNEL_GUARD", "1") == "1"
+        self.launches = launches
+        self.threads = threading.enumerate
+
+    def view(self, d: dict[str, Any]) -> Any:
+        """A tensor over shared memory; the same block always yields the same tensor (same pointer)."""
+        key = (int(d["offset"]), str(d["dtype"]), tuple(int(s) for s in d["shape"]))
+        if key not in self.views:
+            if key[1] not in TORCH_DTYPES or self.mm is None:
+                raise ValueError(f"bad tensor descriptor {d}")
+            dt = getattr(self.torch, key[1])
+            n = 1
+            for s in key[2]:
+                n *= s
+            t = self.torch.frombuffer(self.mm, dtype=dt, count=n, offset=key[0]) if n else self.torch.empty(0, dtype=dt)
+            self.views[key] = t.view(key[2])
+        t = self.views[key]
+        if self.device == "cpu":
+            return t
+        if key not in self.device_copies:
+            self.device_copies[key] = t.to(self.device)
+        self.device_copies[key].copy_(t)
+        return self.device_copies[key]
+
+    def args(self, items: list[dict[str, Any]]) -> list[Any]:
+        return [self.view(i["tensor"]) if "tensor" in i else i["value"] for i in items]
+
+    def init(self, req: dict[str, Any]) -> dict[str, Any]:
+        torch = self.torch
+        torch.manual_seed(int(req["seed"]))
+        model = self.cand.ModelNew(*req["init_args"])
+        state = {d["name"]: self.view(d).clone() for d in req["state"]}
+        loaded = bool(state) and set(model.state_dict()) == set(state)
+        if loaded:
+            model.load_state_dict(state)
+        self.models[int(req["shape"])] = model.to(self.device).eval()
+        if self.launches is not None:
+            self.launches.skip = req.get("launches") == "skip"
+        return {"ok": True, "loaded_state": loaded}
+
+    def call(self, req: dict[str, Any]) -> dict[str, Any]:
+        from chipsmith.tools.kernels._guard import GuardMode
+
+        model = self.models[int(req["shape"])]
+        args = self.args(req["inputs"])
+        before = {t.ident for t in self.threads()}
+        mode = GuardMode(flag_compute=self.guard, guard_alloc=self.guard)
+        if self.launches is not None:
+            self.launches.ranges = []
+        with self.torch.no_grad(), mode:
+            out = model(*args)
         if self.device == "cuda":
-            torch.cuda.synchronize()
+            self.torch.cuda.synchronize()
         outs = as_list(out)
-        ev: dict[str, Any] = {
+        evidence: dict[str, Any] = {
             "bad_ops": mode.bad_ops,
             "oob_writes": mode.broken_guards(),
-            "ref_calls": self.ref_calls - calls0,
-            "new_threads": sum(1 for t in _threads() if t.ident not in before and t.is_alive()),
+            "new_threads": sum(1 for t in self.threads() if t.ident not in before and t.is_alive()),
             "types": [type(o).__module__ + "." + type(o).__qualname__ for o in outs],
         }
-        return outs, ev
+        if self.launches is not None:
+            evidence["launches"] = len(self.launches.ranges)
+            evidence["uncovered"] = [
+                i for i, o in enumerate(outs) if isinstance(o, self.torch.Tensor) and not self.launches.covers(o)
+            ]
+        reply = self.write_outputs(outs, req["out"])
+        reply["evidence"] = evidence
+        return reply
 
-    def run_case(self, case: dict[str, Any]) -> None:
-        key, s = case["key"], case["shape"]
-        mod, ref, cand = self.models_for(s)
-        args = self.fenced_inputs(s, inp.case_inputs(mod, case["seed"], case["dist"], self.device))
-        rec: dict[str, Any] = {"digest_before": _digest(args)}
-        outs1, ev1 = self.call_candidate(cand, args)
-        if any(type(o) is not torch.Tensor for o in outs1):
-            rec.update(ev1)
-            self.meta["cases"][key] = rec
-            return
-        snap = [_to_numpy(o) for o in outs1]
-        # The reference runs between the two candidate calls; its output is poisoned before it is
-        # freed, so a kernel returning recycled memory reads NaN rather than the right answer.
-        ref_out = as_list(ref(*[a.clone() if isinstance(a, torch.Tensor) else a for a in args]))
-        for r in ref_out:
-            if isinstance(r, torch.Tensor):
-                r.fill_(float("nan")) if r.is_floating_point() else r.fill_(0x5A)
-        del ref_out
-        outs2, ev2 = self.call_candidate(cand, args)
-        rec["changed_after_return"] = any(
-            _to_numpy(o).tobytes() != s_.tobytes() for o, s_ in zip(outs1, snap, strict=True)
-        )
-        rec["digest_after"] = _digest(args)
-        for k in ("bad_ops", "oob_writes", "ref_calls", "new_threads"):
-            rec[k] = _merge(ev1[k], ev2[k])
-        rec["oob_writes"] += self._fences[s].broken_guards()  # writes past the inputs' ends
-        rec["types"] = ev1["types"] + ev2["types"]
-        rec["dtypes"] = [str(o.dtype) for o in outs1]
-        for i, o in enumerate(snap):
-            self.arrays[f"{key}.c1.{i}"] = o
-        for i, o in enumerate(outs2):
-            if type(o) is torch.Tensor:
-                self.arrays[f"{key}.c2.{i}"] = _to_numpy(o)
-        self.meta["cases"][key] = rec
+    def null(self, req: dict[str, Any]) -> dict[str, Any]:
+        """The channel alone: copy blocks of the given sizes into the output area, no forward."""
+        sizes = tuple(int(n) for n in req["sizes"])
+        if sizes not in self.blanks:
+            self.blanks[sizes] = [self.torch.zeros(n, dtype=self.torch.uint8, device=self.device) for n in sizes]
+        return self.write_outputs(self.blanks[sizes], req["out"])
 
-    def run_timing(self, spec: dict[str, Any]) -> None:
-        mod, ref, cand = self.models_for(spec["shape"])
-        n = spec["warmup"] + spec["iters"]
-        sets = [inp.case_inputs(mod, seed, "normal", self.device) for seed in spec["seeds"][:n]]
-        res = measure(cand, ref, sets, spec["warmup"], self.device, _perf, spec["check_iters"])
-        for i in spec["check_iters"]:
-            for j, o in enumerate(as_list(res.pop(f"out{i}"))):
-                if type(o) is torch.Tensor:
-                    self.arrays[f"t{i}.c1.{j}"] = _to_numpy(o)
-        self.meta["timing"] = res
+    def write_outputs(self, outs: list[Any], area: list[int]) -> dict[str, Any]:
+        torch = self.torch
+        off, cap = int(area[0]), int(area[1])
+        descs = []
+        for o in outs:
+            if not isinstance(o, torch.Tensor):
+                return {"error": f"forward returned {type(o).__name__}, not a tensor", "kind": "mismatch"}
+            c = o.detach().contiguous().to("cpu").reshape(-1)
+            raw = c.view(torch.uint8) if c.numel() else torch.empty(0, dtype=torch.uint8)
+            n = raw.numel()
+            if off + n > area[0] + cap:
+                return {"error": "outputs larger than the reference's", "kind": "mismatch"}
+            if n:
+                torch.frombuffer(self.mm, dtype=torch.uint8, count=n, offset=off).copy_(raw)  # type: ignore[arg-type]
+            descs.append({"dtype": str(o.dtype).replace("torch.", ""), "shape": list(o.shape), "offset": off, "nbytes": n})
+            off = ch.aligned(off + n)
+        return {"outputs": descs}
 
-
-def _merge(a: Any, b: Any) -> Any:
-    if isinstance(a, dict):
-        return {k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)}
-    return a + b
+    def serve(self, req_fd: int, rep_fd: int) -> None:
+        while True:
+            req = ch.recv(req_fd)
+            op = req.get("op")
+            if op == "exit":
+                return
+            try:
+                if op == "map":
+                    self.mm = mmap.mmap(self.shm_fd, int(req["size"]))
+                    reply: dict[str, Any] = {"ok": True}
+                elif op in ("init", "call", "null"):
+                    reply = getattr(self, op)(req)
+                else:
+                    reply = {"error": f"unknown request {op!r}"}
+            except BaseException as exc:  # the candidate's own exception: reported, then served on
+                reply = {"error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"[-2000:]}
+            ch.send(rep_fd, reply)
 
 
-def main(argv: list[str]) -> int:
-    job = read_job(argv[1] if len(argv) > 1 else "job.json")
+def load_candidate(source: str, launches: Launches | None) -> Any:
+    if launches is not None:
+        launches.install()
+    cand = load_source(source, "_candidate_kernel", "candidate.py")
+    if not hasattr(cand, "ModelNew"):
+        raise LookupError("candidate.py defines no class ModelNew")
+    return cand
+
+
+def run_forked(req: dict[str, Any], fds: list[int]) -> int:
+    """In a child the zygote forked: ``req["fds"]`` names the received descriptors (request and
+    reply pipes, shared memory, the candidate's source, verified libraries by digest)."""
+    idx = req["fds"]
+    req_fd, rep_fd, shm_fd = fds[idx["req"]], fds[idx["rep"]], fds[idx["shm"]]
+    with os.fdopen(fds[idx["src"]], "rb") as fh:
+        source = fh.read().decode()
+    os.environ["CHIPSMITH_KERNEL_LIBS"] = json.dumps({d: fds[i] for d, i in idx["libs"].items()})
+    drop_privileges()
+    import torch
+
     set_threads()
-    meta: dict[str, Any] = {}
-    t0 = _perf()
-    before = {t.ident for t in _threads()}
+    torch.set_grad_enabled(False)
+    launches = Launches() if os.environ.get("CHIPSMITH_KERNEL_LAUNCHES") == "1" else None
+    before = {t.ident for t in threading.enumerate()}
     try:
-        cand = load_module("candidate.py", "_candidate_kernel")
-        if not hasattr(cand, "ModelNew"):
-            fatal(meta, "compile", "candidate.py defines no class ModelNew")
-    except SystemExit:
-        raise
+        cand = load_candidate(source, launches)
     except BaseException as exc:
-        kind = "compile" if type(exc).__name__ == "CompileError" else "runtime"
-        fatal(meta, kind, f"importing the candidate failed: {type(exc).__name__}: {exc}")
-    runner = Runner(job, cand)
-    runner.meta["import_s"] = _perf() - t0
-    runner.meta["import_threads"] = sum(1 for t in _threads() if t.ident not in before and t.is_alive())
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kind = "compile" if type(exc).__name__ in ("CompileError", "LookupError", "SyntaxError") else "runtime"
+        msg = f"importing the candidate failed: {type(exc).__name__}: {exc}"
+        ch.send(rep_fd, {"op": "fatal", "kind": kind, "message": msg[-2000:]})
+        return 3
+    started = sum(1 for t in threading.enumerate() if t.ident not in before and t.is_alive())
+    ch.send(rep_fd, {"op": "ready", "import_threads": started})
     try:
-        for case in job["cases"]:
-            runner.run_case(case)
-        runner.meta["peak_growth_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0
-        if job.get("timing"):
-            runner.run_timing(job["timing"])
-    except BaseException as exc:  # the candidate's own exception: a runtime failure, reported
-        tb = traceback.format_exc(limit=-3)
-        fatal(runner.meta, "runtime", f"{type(exc).__name__}: {exc}\n{tb}")
-    emit(runner.arrays, runner.meta)
+        Worker(cand, shm_fd, launches).serve(req_fd, rep_fd)
+    except ch.ChannelError:
+        pass  # the supervisor went away: nothing left to answer
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

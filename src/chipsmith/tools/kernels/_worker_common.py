@@ -38,6 +38,14 @@ def load_module(path: str, name: str, overrides: dict[str, Any] | None = None) -
     return mod
 
 
+def load_source(source: str, name: str, filename: str) -> ModuleType:
+    """Execute ``source`` as a fresh module (not in ``sys.modules``) named ``filename`` in tracebacks."""
+    mod = ModuleType(name)
+    mod.__file__ = filename
+    exec(compile(source, filename, "exec"), mod.__dict__)  # noqa: S102 - the point of a worker
+    return mod
+
+
 def as_list(out: Any) -> list[Any]:
     """A forward's result as a list of outputs (a tensor, or a tuple/list of them)."""
     if isinstance(out, list | tuple):
@@ -72,3 +80,25 @@ def fatal(meta: dict[str, Any], kind: str, message: str) -> None:
     meta["fatal"] = {"kind": kind, "message": message[-2000:]}
     Path(OUT_META).write_text(json.dumps(meta))
     sys.exit(3)
+
+
+def drop_privileges() -> None:
+    """Give up every capability and the chance to regain one, before candidate code runs.
+
+    Without capabilities the candidate cannot read the supervisor's memory (the supervisor is not
+    dumpable, and reading a non-dumpable process needs CAP_SYS_PTRACE). Inside bubblewrap there are
+    none to drop; run as a real root without it, this is what keeps the boundary. Each step may be
+    refused (nothing to drop): the supervisor checks the result in /proc itself.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_securebits, pr_capbset_drop, pr_set_no_new_privs = 28, 24, 38
+    # NOROOT, NO_SETUID_FIXUP, KEEP_CAPS and their locks: uid 0 gains nothing from execve.
+    libc.prctl(pr_set_securebits, 0x3F & ~0x10, 0, 0, 0)
+    for cap in range(64):
+        libc.prctl(pr_capbset_drop, cap, 0, 0, 0)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()
+    libc.capset(header, data)
+    libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)

@@ -3,8 +3,9 @@
 Each check targets loopholes from FACTS.md (torch compute instead of a kernel, reference reuse,
 try/except fallbacks, monkey-patching timers or allclose, side threads and streams, tensor
 subclasses, caching by pointer/shape, raw-memory tricks, shape-specialised code, file/process
-access, no kernel at all). The dynamic checks in the worker back them up. An unknown check name is
-an error, never a silent skip.
+access, array libraries, no kernel at all). They are a fast first filter that names built at run
+time walk past; nothing depends on them: the trusted supervisor's checks (see harness.py) catch
+each class without them. An unknown check name is an error, never a silent skip.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class Finding(BaseModel):
     check: str
     message: str
     line: int | None = None
+    mechanism: str | None = None
+    """The layer that produced it (``verdicts.MECHANISMS``); None for the static source checks."""
 
 
 class UnknownCheckError(KeyError):
@@ -275,6 +278,27 @@ def check_caching(tree: ast.Module, src: str) -> list[Finding]:
     return out
 
 
+ARRAY_LIBRARIES = frozenset("numpy scipy numba jax cupy numexpr".split())  # noqa: SIM905
+
+
+def check_python_compute(tree: ast.Module, src: str) -> list[Finding]:
+    """Array libraries in a kernel file (numpy & co. compute outside the kernel, unseen by torch's
+    dispatcher) and ``.numpy()`` views of tensors that such code writes through."""
+    out = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        for n in names:
+            if n.split(".")[0] in ARRAY_LIBRARIES:
+                out.append(Finding(check="python-compute", message=f"imports {n}", line=_line(node)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "numpy":
+            out.append(Finding(check="python-compute", message="takes a .numpy() view", line=_line(node)))
+    return out
+
+
 def check_shape_special(tree: ast.Module, src: str) -> list[Finding]:
     """Branches on a tensor's size against a literal >= 16 (a kernel for the tested shape only)."""
     out = []
@@ -314,6 +338,7 @@ CHECKS: dict[str, Check] = {
     "memory": check_memory_tricks,
     "caching": check_caching,
     "shape-special": check_shape_special,
+    "python-compute": check_python_compute,
 }
 ALL_CHECKS = tuple(CHECKS)
 BASELINE_CHECKS = ("monkey-patch", "side-effects", "tensor-subclass", "memory", "caching")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from chipsmith.sandbox.base import Sandbox
 from chipsmith.tools.kernels.anticheat import ALL_CHECKS, Finding, run_checks
-from chipsmith.tools.kernels.harness import CheckReport, CheckSpec, run_workers
+from chipsmith.tools.kernels.harness import CheckReport, CheckSpec, WorkerSetup, run_check
 
 
 class CompileResult(BaseModel):
@@ -26,6 +26,8 @@ class CompileResult(BaseModel):
     seconds: float = 0.0
     report: dict[str, Any] = Field(default_factory=dict)
     """Backend extras, e.g. ptxas registers / shared memory / spills for CUDA."""
+    findings: list[Finding] = Field(default_factory=list)
+    """Evidence found in what was built (e.g. a library importing what a kernel must not call)."""
 
 
 def gpu_present() -> bool:
@@ -73,7 +75,21 @@ class KernelBackend:
 
     def worker_env(self) -> dict[str, str]:
         n = str(os.cpu_count() or 1)
-        return {"OMP_NUM_THREADS": n, "CHIPSMITH_KERNEL_DEVICE": self.device()}
+        # Passive: idle OpenMP threads sleep instead of spinning, so CPU between calls means work.
+        return {"OMP_NUM_THREADS": n, "OMP_WAIT_POLICY": "PASSIVE"}
+
+    def libraries(self, src: str) -> list[tuple[str, bytes]]:
+        """(digest, bytes) of the compiled libraries the worker may load (after ``compile``)."""
+        return []
+
+    def worker_setup(self, src: str) -> WorkerSetup:
+        """How the supervisor starts this backend's worker; compiled libraries get an ablated twin."""
+        from chipsmith.tools.kernels.elfcheck import ablated
+
+        libs = [(d, b, ablated(b)) for d, b in self.libraries(src)]
+        return WorkerSetup(
+            device=self.device(), guard=self.guard, env=self.worker_env(), libs=libs, ablation=bool(libs)
+        )
 
     def structure(self, tree: ast.Module, src: str) -> list[Finding]:
         """Findings when the file lacks what an honest file of this backend has (a kernel)."""
@@ -98,8 +114,8 @@ class KernelBackend:
         """Correctness (and timing when ``spec.time``) of ``src`` in two sandboxed workers."""
         from chipsmith.tools.kernels.verdicts import judge
 
-        ref_res, cand_res, job = run_workers(sandbox, spec, src, self.device(), self.guard, self.worker_env())
-        return judge(ref_res, cand_res, job, spec, self.timing_meaningful())
+        res, job, key = run_check(sandbox, spec, src, self.worker_setup(src))
+        return judge(res, job, key, spec, self.timing_meaningful())
 
     def time(self, spec: CheckSpec, src: str, sandbox: Sandbox) -> CheckReport:
         return self.check(spec.model_copy(update={"time": True}), src, sandbox)

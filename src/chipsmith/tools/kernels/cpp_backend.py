@@ -8,7 +8,7 @@ import time
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend, string_constant
-from chipsmith.tools.kernels.cpp_runtime import CompileError, build_cpp, cache_dir
+from chipsmith.tools.kernels.cpp_runtime import CompileError, build_cpp, library_key
 
 
 @KERNEL_BACKENDS.register("cpp")
@@ -17,9 +17,9 @@ class CppBackend(KernelBackend):
 
     name = "cpp"
 
-    def worker_env(self) -> dict[str, str]:
-        # The worker loads the library the parent built (same source hash) from the shared cache.
-        return {**super().worker_env(), "CHIPSMITH_KERNEL_CACHE": str(cache_dir())}
+    def libraries(self, src: str) -> list[tuple[str, bytes]]:
+        cpp = string_constant(src, "CPP_SOURCE")
+        return [] if cpp is None else [(library_key(cpp), build_cpp(cpp).read_bytes())]
 
     def structure(self, tree: ast.Module, src: str) -> list[Finding]:
         out = []
@@ -43,4 +43,12 @@ class CppBackend(KernelBackend):
             return CompileResult(
                 ok=False, message=str(exc).splitlines()[0][:400], seconds=time.perf_counter() - t0
             )
-        return CompileResult(ok=True, seconds=time.perf_counter() - t0, report={"library": str(lib)})
+        from chipsmith.tools.kernels.elfcheck import symbol_problems
+
+        found = [
+            Finding(check="symbols", message=f"the compiled library {p}", mechanism="symbols")
+            for p in symbol_problems(lib.read_bytes())
+        ]
+        return CompileResult(
+            ok=True, seconds=time.perf_counter() - t0, report={"library": str(lib)}, findings=found
+        )

@@ -2,6 +2,10 @@
 
 ``g++ -O3 -fopenmp -shared -fPIC`` takes ~0.06 s for a small kernel, against ~25 s for
 torch's load_inline; candidates call the library on ``tensor.data_ptr()`` through ctypes.
+
+Inside a harness worker ``load_cpp`` builds nothing: it loads the library the host built and
+verified, which the supervisor hands over as a sealed memfd (``CHIPSMITH_KERNEL_LIBS``: digest ->
+descriptor); any other source is refused there.
 """
 
 from __future__ import annotations
@@ -21,10 +25,8 @@ class CompileError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    """Shared build cache (``CHIPSMITH_KERNEL_CACHE``, default the user cache dir).
-
-    Sandboxed workers see it read-only: they load what the parent built and build anything else
-    into a private temporary directory."""
+    """Shared build cache (``CHIPSMITH_KERNEL_CACHE``, default the user cache dir): the host builds
+    here; harness workers never read it (they get the verified library from the supervisor)."""
     env = os.environ.get("CHIPSMITH_KERNEL_CACHE")
     if env:
         return Path(env)
@@ -48,6 +50,36 @@ def _writable_dir() -> Path:
     return fallback
 
 
+def cpu_signature() -> str:
+    """This CPU's model and feature flags: ``-march=native`` output is only valid on such a CPU, so
+    it is part of the build cache key (a cache shared between machines never serves a foreign build)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    wanted = [ln for ln in info.splitlines() if ln.startswith(("model name", "flags"))][:2]
+    return hashlib.sha256("\n".join(wanted).encode()).hexdigest()[:12]
+
+
+def library_key(source: str) -> str:
+    """Pure given the CPU: the digest naming the library built from ``source``."""
+    return hashlib.sha256((source + " ".join(CXXFLAGS) + cpu_signature()).encode()).hexdigest()[:20]
+
+
+def provided_library(digest: str) -> str | None:
+    """In a harness worker: the path of the verified library with this digest (None elsewhere);
+    ``CompileError`` for a source the harness did not verify."""
+    import json
+
+    provided = os.environ.get("CHIPSMITH_KERNEL_LIBS")
+    if provided is None:
+        return None
+    fds = json.loads(provided)
+    if digest not in fds:
+        raise CompileError("inside the harness only the file's literal source string can be loaded")
+    return f"/proc/self/fd/{int(fds[digest])}"
+
+
 def build_command(src: Path, out: Path) -> list[str]:
     """Pure: the g++ command that builds ``src`` into ``out``."""
     return ["g++", *CXXFLAGS, str(src), "-o", str(out)]
@@ -55,7 +87,7 @@ def build_command(src: Path, out: Path) -> list[str]:
 
 def build_cpp(source: str) -> Path:
     """Compile ``source`` (cached by its hash) and return the shared library's path."""
-    digest = hashlib.sha256((source + " ".join(CXXFLAGS)).encode()).hexdigest()[:20]
+    digest = library_key(source)
     lib = cache_dir() / f"k_{digest}.so"
     if lib.exists():
         return lib
@@ -77,4 +109,4 @@ def build_cpp(source: str) -> Path:
 
 def load_cpp(source: str) -> ctypes.CDLL:
     """Compile (or reuse) and load a C++ source with ``extern "C"`` entry points."""
-    return ctypes.CDLL(str(build_cpp(source)))
+    return ctypes.CDLL(provided_library(library_key(source)) or str(build_cpp(source)))

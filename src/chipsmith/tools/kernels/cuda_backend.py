@@ -10,7 +10,7 @@ from dataclasses import asdict
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend, gpu_present, string_constant
-from chipsmith.tools.kernels.cpp_runtime import CompileError, cache_dir
+from chipsmith.tools.kernels.cpp_runtime import CompileError
 
 
 @KERNEL_BACKENDS.register("cuda")
@@ -25,8 +25,13 @@ class CudaBackend(KernelBackend):
     def can_run(self) -> str | None:
         return None if gpu_present() else "no NVIDIA GPU here: the CUDA kernel was compile-checked only"
 
-    def worker_env(self) -> dict[str, str]:
-        return {**super().worker_env(), "CHIPSMITH_KERNEL_CACHE": str(cache_dir())}
+    def libraries(self, src: str) -> list[tuple[str, bytes]]:
+        from chipsmith.tools.kernels.cuda_runtime import build_cuda, library_key
+
+        cu = string_constant(src, "CUDA_SOURCE")
+        if cu is None or not gpu_present():
+            return []
+        return [(library_key(cu), build_cuda(cu).read_bytes())]
 
     def structure(self, tree: ast.Module, src: str) -> list[Finding]:
         cu = string_constant(src, "CUDA_SOURCE")
@@ -53,11 +58,23 @@ class CudaBackend(KernelBackend):
                 ok=False, message="nvcc not found: install the CUDA toolkit to check CUDA kernels"
             )
         t0 = time.perf_counter()
+        found: list[Finding] = []
         try:
             kernels = ptxas_report(cu)
             if gpu_present():
-                build_cuda(cu)
+                found = cuda_symbol_findings(build_cuda(cu).read_bytes())
         except CompileError as exc:
             return CompileResult(ok=False, message=str(exc)[:400], seconds=time.perf_counter() - t0)
         report = {"ptxas": [asdict(k) for k in kernels]}
-        return CompileResult(ok=True, seconds=time.perf_counter() - t0, report=report)
+        return CompileResult(ok=True, seconds=time.perf_counter() - t0, report=report, findings=found)
+
+
+def cuda_symbol_findings(lib: bytes) -> list[Finding]:
+    """The symbol allowlist for CUDA libraries: the C/C++ runtime plus CUDA's own runtime (whose
+    static part loads the driver, so the loader calls are allowed here), nothing else."""
+    from chipsmith.tools.kernels.elfcheck import CUDA_LIBS, symbol_problems
+
+    return [
+        Finding(check="symbols", message=f"the compiled library {p}", mechanism="symbols")
+        for p in symbol_problems(lib, CUDA_LIBS, allow_loader=True)
+    ]

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from chipsmith.tools.kernels.cpp_runtime import CompileError, _writable_dir, cache_dir
+from chipsmith.tools.kernels.cpp_runtime import CompileError, _writable_dir, cache_dir, provided_library
 
 NVCC_FLAGS = ["-O3", "-shared", "-Xcompiler", "-fPIC"]
 DEFAULT_ARCH = os.environ.get("CHIPSMITH_CUDA_ARCH", "sm_90")
@@ -90,10 +90,13 @@ def ptxas_report(source: str, arch: str = DEFAULT_ARCH, timeout_s: float = 120.0
     return parse_ptxas(proc.stdout + proc.stderr)
 
 
+def library_key(source: str, arch: str = DEFAULT_ARCH) -> str:
+    return _digest(source, [*NVCC_FLAGS, arch])
+
+
 def build_cuda(source: str, arch: str = DEFAULT_ARCH) -> Path:
     """Build ``source`` into a cached shared library (by hash) and return its path."""
-    flags = [*NVCC_FLAGS, arch]
-    lib = cache_dir() / f"cu_{_digest(source, flags)}.so"
+    lib = cache_dir() / f"cu_{library_key(source, arch)}.so"
     if lib.exists():
         return lib
     lib = _writable_dir() / lib.name
@@ -110,5 +113,6 @@ def build_cuda(source: str, arch: str = DEFAULT_ARCH) -> Path:
 
 
 def load_cuda(source: str) -> ctypes.CDLL:
-    """Build (or reuse) and load a CUDA source with ``extern "C"`` host launchers."""
-    return ctypes.CDLL(str(build_cuda(source)))
+    """Build (or reuse) and load a CUDA source with ``extern "C"`` host launchers (inside a harness
+    worker: the verified library the supervisor handed over)."""
+    return ctypes.CDLL(provided_library(library_key(source)) or str(build_cuda(source)))

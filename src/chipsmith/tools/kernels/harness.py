@@ -1,18 +1,20 @@
-"""The parent side of a kernel check: plan the cases, run two sandboxed workers, judge the outputs.
+"""The host side of a kernel check: plan it, start the trusted supervisor in a sandbox, verify its
+signed result.
 
-One candidate worker (untrusted code; writes outputs, compares nothing) and one trusted reference
-worker (ground truth in the task dtype and in fp64, task sanity) run as separate sandboxed
-processes, side by side for correctness and one after the other when timing. The parent, which
-never imports torch, compares with numpy (``compare``) and applies the dynamic anti-cheat rules
-(``verdicts``).
+Everything that judges runs outside the candidate's process. The host generates a fresh signing
+key and a secret seed per check and hands them to the supervisor (``_supervisor.py``), a trusted
+process inside the sandbox that deletes the job file before any candidate code starts, generates
+the inputs, runs the reference, talks to the candidate worker over a channel it owns, keeps the
+clock and signs what it writes. The host accepts only a result carrying that signature; the
+comparison itself (``compare``, ``verdicts``) runs here, in a process that never imports torch.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import secrets
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
+from chipsmith.tools.kernels._channel import signed_ok
 
 SRC_DIR = str(Path(__file__).resolve().parents[3])
-WANT = ["result.npz", "result.json"]
+WANT = ["result.json", "result.npz", "result.sig"]
+SUPERVISOR = "chipsmith.tools.kernels._supervisor"
+SUPERVISOR_SLACK_S = 30.0
+"""Sandbox time beyond the check's own limit: the supervisor's start-up and its result."""
 
 
 class CheckSpec(BaseModel):
@@ -39,6 +45,8 @@ class CheckSpec(BaseModel):
     iters: int = 10
     timeout_s: float = 120.0
     memory_mb: int = 8192
+    seed: int | None = None
+    """Secret input seed; None draws a fresh one per check (recorded in the result's metrics)."""
 
 
 class CheckReport(BaseModel):
@@ -50,49 +58,77 @@ class CheckReport(BaseModel):
     findings: list[dict[str, Any]] = Field(default_factory=list)
     cases: int = 0
     metrics: dict[str, Any] = Field(default_factory=dict)
+    caught_by: str | None = None
+    """For a failure: the mechanism that caught it (see ``verdicts.MECHANISMS``)."""
+
+
+class WorkerSetup(BaseModel):
+    """What a backend needs from the worker: device, environment, verified libraries, ablation."""
+
+    device: str = "cpu"
+    guard: bool = True
+    env: dict[str, str] = Field(default_factory=dict)
+    libs: list[tuple[str, bytes, bytes | None]] = Field(default_factory=list)
+    """(digest, library, ablated library) for each compiled kernel library."""
+    ablation: bool = False
+    launches: bool = False
+    """Record Triton launches (and skip them in the ablation run)."""
+    exec_dirs: list[str] = Field(default_factory=list)
+    """Directories (relative to the run dir) whose code the worker may map, e.g. Triton's GPU cache."""
 
 
 def plan_cases(n_shapes: int, per_shape: int) -> list[dict[str, Any]]:
-    """Pure: every shape x (task's own inputs, normal, edge) with distinct seeds; the timing shape
-    gets one more normal case, so at least two cases reuse buffers with new data."""
+    """Pure: every shape x (task's own inputs, normal, edge); the timing shape gets one more case,
+    so at least two cases reuse buffers with new data. Seeds are not planned here: the supervisor
+    derives them from the check's secret seed."""
     dists = ["task", "normal", "edge"]
     cases = []
     for s in range(n_shapes):
         k = per_shape + (1 if s == 0 else 0)
         for j in range(k):
             d = dists[j % len(dists)]
-            cases.append({"key": f"s{s}_{d}_{j}", "shape": s, "dist": d, "seed": 1000 * (s + 1) + j})
+            cases.append({"key": f"s{s}_{d}_{j}", "shape": s, "dist": d})
     return cases
 
 
 def plan_timing(spec: CheckSpec) -> dict[str, Any] | None:
     if not spec.time:
         return None
-    n = spec.warmup + spec.iters
-    return {
-        "shape": 0,
-        "warmup": spec.warmup,
-        "iters": spec.iters,
-        "seeds": [90_000 + i for i in range(n)],
-        "check_iters": sorted({spec.warmup, n - 1}),
-    }
+    return {"shape": 0, "warmup": spec.warmup, "iters": spec.iters}
 
 
-def build_job(spec: CheckSpec, device: str, guard: bool) -> dict[str, Any]:
-    """Pure: the job both workers read (the candidate's copy only adds nothing secret)."""
+def timed_keys(job: dict[str, Any]) -> list[str]:
+    """Pure: the keys of every timed call (warm-up included): each one's output is checked."""
+    t = job.get("timing") or {}
+    return [f"t{i}" for i in range(t.get("warmup", 0) + t.get("iters", 0))]
+
+
+def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[str, Any]:
+    """Pure: the job only the supervisor reads (it deletes the file before a candidate starts)."""
+    env = dict(setup.env, CHIPSMITH_KERNEL_DEVICE=setup.device, CHIPSMITH_KERNEL_GUARD=str(int(setup.guard)))
+    if setup.launches:
+        env["CHIPSMITH_KERNEL_LAUNCHES"] = "1"
     return {
-        "role": "reference",
-        "device": device,
-        "guard": guard,
-        "init_seed": 42,
+        "key": key,
+        "seed": seed,
+        "device": setup.device,
         "shapes": spec.shapes,
         "cases": plan_cases(len(spec.shapes), spec.seeds_per_shape),
         "timing": plan_timing(spec),
+        "ablation": setup.ablation,
+        "libs": [
+            {"digest": d, "file": f"lib_{d}.so", "ablated": f"abl_{d}.so" if abl else None}
+            for d, _, abl in setup.libs
+        ],
+        "worker_env": env,
+        "exec_dirs": setup.exec_dirs,
+        "deadline_s": spec.timeout_s,
     }
 
 
 def worker_command(module: str, env: dict[str, str]) -> list[str]:
-    """Pure: the worker's command line; ``env`` travels on it since sandboxes scrub the environment."""
+    """Pure: a trusted process's command line; ``env`` travels on it since sandboxes scrub the
+    environment."""
     pairs = [f"{k}={v}" for k, v in sorted(env.items())]
     return [
         "env",
@@ -106,100 +142,60 @@ def worker_command(module: str, env: dict[str, str]) -> list[str]:
     ]
 
 
-def read_result(res: ExecResult) -> tuple[dict[str, Any] | None, dict[str, np.ndarray]]:
-    """The worker's metadata and arrays; (None, {}) when it wrote nothing readable."""
+def run_check(
+    sandbox: Sandbox, spec: CheckSpec, candidate_src: str, setup: WorkerSetup
+) -> tuple[ExecResult, dict[str, Any], bytes]:
+    """Run one check in the sandbox: (the supervisor's run, the job, the key to verify it with)."""
+    key = secrets.token_bytes(32)
+    seed = spec.seed if spec.seed is not None else secrets.randbits(31)
+    job = build_job(spec, setup, key.hex(), seed)
+    files = {
+        "job.json": json.dumps(job).encode(),
+        "reference.py": spec.reference.encode(),
+        "candidate.py": candidate_src.encode(),
+    }
+    for d, lib, abl in setup.libs:
+        files[f"lib_{d}.so"] = lib
+        if abl is not None:
+            files[f"abl_{d}.so"] = abl
+    env = {"OMP_NUM_THREADS": setup.env.get("OMP_NUM_THREADS", "1"), "OMP_WAIT_POLICY": "PASSIVE"}
+    limits = Limits(cpu_s=int(spec.timeout_s * 6), memory_mb=spec.memory_mb, procs=None)
+    res = sandbox.run(
+        worker_command(SUPERVISOR, env),
+        files,
+        timeout_s=spec.timeout_s + SUPERVISOR_SLACK_S,
+        limits=limits,
+        want=WANT,
+    )
+    job.pop("key")
+    return res, job, key
+
+
+def read_signed(res: ExecResult, key: bytes) -> tuple[dict[str, Any] | None, dict[str, np.ndarray], str]:
+    """The supervisor's metadata and arrays, and '' -- or (None, {}, why) when the files are missing
+    ("missing") or do not carry the supervisor's signature ("forged")."""
+    meta_b, npz_b, sig = (res.files.get(n) for n in WANT)
+    if meta_b is None or npz_b is None or sig is None:
+        return None, {}, "forged" if (meta_b or npz_b or sig) else "missing"
+    if not signed_ok(key, meta_b, npz_b, sig):
+        return None, {}, "forged"
+    meta, arrays = read_result(meta_b, npz_b)
+    return meta, arrays, "" if meta is not None else "missing"
+
+
+def read_result(meta_b: bytes, npz_b: bytes) -> tuple[dict[str, Any] | None, dict[str, np.ndarray]]:
+    """Metadata and arrays from result bytes; (None, {}) when unreadable."""
     try:
-        meta = json.loads(res.files.get("result.json", b"null"))
+        meta = json.loads(meta_b)
     except ValueError:
         meta = None
     arrays: dict[str, np.ndarray] = {}
-    if "result.npz" in res.files:
-        try:
-            with np.load(io.BytesIO(res.files["result.npz"]), allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
-        except (ValueError, OSError, EOFError):
-            arrays = {}
+    try:
+        with np.load(io.BytesIO(npz_b), allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (ValueError, OSError, EOFError):
+        arrays = {}
     return (meta if isinstance(meta, dict) else None), arrays
-
-
-def run_workers(
-    sandbox: Sandbox,
-    spec: CheckSpec,
-    candidate_src: str,
-    device: str,
-    guard: bool,
-    env: dict[str, str],
-) -> tuple[ExecResult, ExecResult, dict[str, Any]]:
-    """Run the trusted and the candidate worker; concurrently unless timing (which wants quiet)."""
-    job = build_job(spec, device, guard)
-    limits = Limits(cpu_s=int(spec.timeout_s * 4), memory_mb=spec.memory_mb, procs=None)
-    ref_files = {"reference.py": spec.reference.encode(), "job.json": json.dumps(job).encode()}
-    cand_job = dict(job, role="candidate")
-    cand_files = {
-        "reference.py": spec.reference.encode(),
-        "candidate.py": candidate_src.encode(),
-        "job.json": json.dumps(cand_job).encode(),
-    }
-    results: dict[str, ExecResult] = {}
-    key = reference_key(ref_files, env)
-    cached = _ref_cache_get(key)
-
-    def go(role: str, module: str, files: dict[str, bytes]) -> None:
-        results[role] = sandbox.run(
-            worker_command(module, env), files, timeout_s=spec.timeout_s, limits=limits, want=WANT
-        )
-
-    ref_t = threading.Thread(target=go, args=("ref", "chipsmith.tools.kernels._refworker", ref_files))
-    if cached is None:
-        ref_t.start()
-        if spec.time:
-            ref_t.join()
-    go("cand", "chipsmith.tools.kernels._worker", cand_files)
-    if cached is None:
-        ref_t.join()
-        _ref_cache_put(key, results["ref"])
-    else:
-        results["ref"] = cached
-    return results["ref"], results["cand"], job
-
-
-def reference_key(files: dict[str, bytes], env: dict[str, str]) -> str:
-    """Pure: the trusted worker's result depends only on its files, environment and the worker code."""
-    from chipsmith.benchmarks._cache import content_key, files_key
-
-    here = Path(__file__).parent
-    code = {n: (here / n).read_bytes() for n in ("_refworker.py", "inputs.py", "_worker_common.py")}
-    return content_key(files_key(files), files_key(code), env, sys.executable)
-
-
-def _ref_cache_dir() -> Path:
-    from chipsmith.tools.kernels.cpp_runtime import cache_dir
-
-    return cache_dir() / "reference"
-
-
-def _ref_cache_get(key: str) -> ExecResult | None:
-    """A cached trusted result (the reference is deterministic per job); only clean runs are cached."""
-    d = _ref_cache_dir() / key
-    try:
-        files = {n: (d / n).read_bytes() for n in WANT}
-    except OSError:
-        return None
-    return ExecResult(exit_code=0, stdout="", stderr="", files=files)
-
-
-def _ref_cache_put(key: str, res: ExecResult) -> None:
-    if not res.ok or set(res.files) != set(WANT):
-        return
-    d = _ref_cache_dir() / key
-    tmp = d.with_name(f".{key}.{threading.get_ident()}")
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        for n in WANT:
-            (tmp / n).write_bytes(res.files[n])
-        tmp.rename(d)
-    except OSError:  # another process cached it first, or the cache is read-only: harmless
-        pass
 
 
 def validate_references(
@@ -218,9 +214,9 @@ def validate_references(
         files,
         timeout_s=timeout_s,
         limits=Limits(cpu_s=int(timeout_s * 4), memory_mb=8192, procs=None),
-        want=WANT,
+        want=["result.json", "result.npz"],
     )
-    meta, _ = read_result(res)
+    meta, _ = read_result(res.files.get("result.json", b"null"), res.files.get("result.npz", b""))
     if not meta or "tasks" not in meta:
         why = (meta or {}).get("fatal", {}).get("message") or res.stderr.strip()[-300:] or "no result"
         return {tid: [f"validation did not run: {why}"] for tid, _, _ in tasks}

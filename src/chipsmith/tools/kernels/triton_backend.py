@@ -7,6 +7,7 @@ import ast
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import KernelBackend, gpu_present
+from chipsmith.tools.kernels.harness import WorkerSetup
 
 
 def _is_jit(dec: ast.expr) -> bool:
@@ -34,6 +35,13 @@ class TritonBackend(KernelBackend):
             env["TRITON_INTERPRET"] = "1"
         env["TRITON_CACHE_DIR"] = ".triton-cache"
         return env
+
+    def worker_setup(self, src: str) -> WorkerSetup:
+        """Launches are recorded (each output must be a launch argument) and skipped in the ablation
+        run; on a GPU, Triton's own compiled launchers in its cache may run."""
+        setup = super().worker_setup(src)
+        cache = [".triton-cache"] if self.device() == "cuda" else []
+        return setup.model_copy(update={"launches": True, "ablation": True, "exec_dirs": cache})
 
     def structure(self, tree: ast.Module, src: str) -> list[Finding]:
         kernels = {

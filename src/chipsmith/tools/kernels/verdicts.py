@@ -1,8 +1,9 @@
-"""Turning the two workers' results into one verdict (pure: no processes, no torch).
+"""Turning the supervisor's signed result into one verdict (pure: no processes, no torch).
 
-Precedence: the reference failing or the task being degenerate -> unusable; the candidate worker
-timing out / crashing -> timeout / runtime; dynamic anti-cheat evidence -> cheat; wrong values ->
-mismatch; else pass (with timing metrics when timed).
+Precedence: a result without the supervisor's signature -> cheat (forged); the reference failing or
+the task being degenerate -> unusable; the candidate timing out / crashing / failing to import ->
+timeout / runtime / compile; evidence of cheating -> cheat; wrong values -> mismatch; else pass
+(with timing metrics when timed). Every finding names the mechanism that produced it.
 """
 
 from __future__ import annotations
@@ -14,143 +15,241 @@ import numpy as np
 from chipsmith.sandbox.base import ExecResult
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.compare import check_output, tolerances
-from chipsmith.tools.kernels.harness import CheckReport, CheckSpec, read_result
+from chipsmith.tools.kernels.harness import CheckReport, CheckSpec, read_signed, timed_keys
 from chipsmith.tools.kernels.timing import median_ms, speed_flags, speedup
 
 PEAK_GROWTH_FLOOR_KB = 512 * 1024
+ABLATION_UNCHANGED = 0.9
+"""Share of an output's elements left unchanged by the ablation run above which the compiled code
+is not what computed them."""
+IDLE_CPU_FLOOR_MS = 20.0
+IDLE_CPU_SHARE = 0.25
+"""Worker CPU between calls is flagged above max(floor, share x its CPU inside calls)."""
+
+MECHANISMS = {
+    "static": "static source check (first filter)",
+    "symbols": "symbol allowlist of the compiled library",
+    "signature": "signed result (only the supervisor holds the key)",
+    "comparison": "output comparison by the trusted side (every case, every timed call)",
+    "ablation": "ablation run (compiled entry points made no-ops / Triton launches skipped)",
+    "memory-map": "memory-map audit of the worker (only verified native code may run)",
+    "process-watch": "process watch by the supervisor (CPU between calls, spawned processes, peak memory)",
+    "shared-memory": "supervisor-owned buffers (inputs unchanged, canaries intact, no write after reply)",
+    "guard": "in-worker evidence (dispatch guard, allocation canaries, launch record): can only fail",
+    "attribution": "CPU sampling of the worker (where its time goes)",
+    "supervisor": "trusted supervisor (the run ended without its result)",
+}
+CHECK_MECHANISM = {
+    "forged-result": "signature",
+    "torch-compute": "guard",
+    "out-of-bounds": "guard",
+    "side-thread": "guard",
+    "tensor-subclass": "guard",
+    "launch-output": "guard",
+    "input-mutation": "shared-memory",
+    "input-out-of-bounds": "shared-memory",
+    "side-work": "shared-memory",
+    "child-process": "process-watch",
+    "idle-cpu": "process-watch",
+    "peak-memory": "process-watch",
+    "unverified-code": "memory-map",
+    "ablation": "ablation",
+    "precision-downgrade": "comparison",
+    "foreign-compute": "attribution",
+}
 
 
-def worker_failure(res: ExecResult, meta: dict[str, Any] | None, who: str) -> tuple[str, str] | None:
-    """(failure class, message) when a worker did not finish normally, else None."""
-    if res.timed_out:
-        return "timeout", f"{who} did not finish within the time limit"
-    if meta and "fatal" in meta:
-        return meta["fatal"]["kind"], meta["fatal"]["message"].strip().splitlines()[0][:400]
-    if res.exit_code != 0 or meta is None:
-        sig = f"killed by signal {-res.exit_code}" if res.exit_code < 0 else f"exit code {res.exit_code}"
-        tail = res.stderr.strip().splitlines()[-1:] or ["no output"]
-        return "runtime", f"{who} crashed ({sig}): {tail[0][:300]}"
+def finding(check: str, message: str) -> Finding:
+    return Finding(check=check, message=message, mechanism=CHECK_MECHANISM.get(check))
+
+
+def fatal_report(res: ExecResult, meta: dict[str, Any] | None, problem: str) -> CheckReport | None:
+    """The report for a run that has no usable result, or that reports a fatal error."""
+    if problem == "forged":
+        f = finding("forged-result", "the result files do not carry the supervisor's signature")
+        return CheckReport(status="cheat", message=f.message, findings=[f.model_dump()], caught_by="signature")
+    if problem == "missing" or meta is None:
+        if res.timed_out:
+            return CheckReport(status="timeout", message="the check did not finish within the time limit")
+        how = f"killed by signal {-res.exit_code}" if res.exit_code < 0 else f"exit code {res.exit_code}"
+        tail = (res.stderr.strip().splitlines() or ["no output"])[-1][:300]
+        return CheckReport(status="runtime", message=f"the supervisor ended without a result ({how}): {tail}", caught_by="supervisor")
+    fatal = meta.get("fatal")
+    if fatal and fatal.get("kind") == "reference":
+        return CheckReport(status="unusable", message=f"reference failed: {fatal['message'].splitlines()[0][:400]}")
+    if meta.get("degenerate"):
+        return CheckReport(status="unusable", message="degenerate task: " + "; ".join(meta["degenerate"]))
+    if fatal:
+        kind = fatal["kind"] if fatal["kind"] in ("compile", "runtime", "timeout", "mismatch") else "runtime"
+        first = (fatal["message"].strip().splitlines() or [""])[0][:400]
+        return CheckReport(status=kind, message=first, caught_by="comparison" if kind == "mismatch" else None)
     return None
 
 
-def case_findings(key: str, rec: dict[str, Any], ref_rec: dict[str, Any]) -> list[Finding]:
-    """Dynamic anti-cheat evidence the candidate worker recorded for one case."""
+def case_findings(key: str, ev: dict[str, Any]) -> list[Finding]:
+    """Findings from one call's evidence (the worker's, which can only fail it, and the supervisor's)."""
     f: list[Finding] = []
-    if rec.get("bad_ops"):
-        ops = ", ".join(f"aten.{k} x{v}" for k, v in sorted(rec["bad_ops"].items()))
-        f.append(Finding(check="torch-compute", message=f"{key}: forward ran torch compute ops: {ops}"))
-    if rec.get("ref_calls"):
-        f.append(Finding(check="reference", message=f"{key}: forward called the reference Model"))
-    if rec.get("oob_writes"):
-        f.append(
-            Finding(check="out-of-bounds", message=f"{key}: {rec['oob_writes']} buffer guard(s) overwritten")
-        )
-    if rec.get("new_threads"):
-        f.append(
-            Finding(
-                check="side-thread", message=f"{key}: forward left {rec['new_threads']} thread(s) running"
-            )
-        )
-    if any(t != "torch.Tensor" for t in rec.get("types", [])):
-        f.append(
-            Finding(check="tensor-subclass", message=f"{key}: forward returned {sorted(set(rec['types']))}")
-        )
-    if rec.get("changed_after_return"):
-        f.append(Finding(check="side-work", message=f"{key}: output changed after forward returned"))
-    if rec.get("digest_before") != ref_rec.get("digest"):
-        f.append(Finding(check="inputs-tampered", message=f"{key}: inputs differ from the trusted worker's"))
-    elif rec.get("digest_after") not in (None, rec.get("digest_before")):
-        f.append(Finding(check="input-mutation", message=f"{key}: forward modified its inputs"))
+    if ev.get("bad_ops"):
+        ops = ", ".join(f"aten.{k} x{v}" for k, v in sorted(ev["bad_ops"].items()))
+        f.append(finding("torch-compute", f"{key}: forward ran torch compute ops: {ops}"))
+    if ev.get("oob_writes"):
+        f.append(finding("out-of-bounds", f"{key}: {ev['oob_writes']} allocation guard(s) overwritten"))
+    if ev.get("input_oob"):
+        f.append(finding("input-out-of-bounds", f"{key}: wrote past the end of {ev['input_oob']} input(s)"))
+    if ev.get("new_threads"):
+        f.append(finding("side-thread", f"{key}: forward left {ev['new_threads']} thread(s) running"))
+    if any(t != "torch.Tensor" for t in ev.get("types", [])):
+        f.append(finding("tensor-subclass", f"{key}: forward returned {sorted(set(ev['types']))}"))
+    if ev.get("input_mutation"):
+        f.append(finding("input-mutation", f"{key}: forward modified its inputs"))
+    if ev.get("uncovered"):
+        f.append(finding("launch-output", f"{key}: output(s) {ev['uncovered']} were not passed to any kernel launch"))
     return f
 
 
-def compare_case(
-    key: str, cand: dict[str, np.ndarray], ref: dict[str, np.ndarray], spec: CheckSpec
-) -> tuple[str, str] | None:
-    """(kind, message) for the first bad output of a case (both candidate calls), or None."""
+def audit_findings(meta: dict[str, Any], ref_bytes: int) -> list[Finding]:
+    """Findings from what the supervisor saw of the worker from outside."""
+    a = meta.get("audit") or {}
+    w = a.get("worker") or {}
+    f: list[Finding] = []
+    if meta.get("import_threads"):
+        f.append(finding("side-thread", "importing the candidate started threads"))
+    if a.get("changed_after_reply"):
+        f.append(finding("side-work", "the output area changed after the worker had replied"))
+    if a.get("extra_processes"):
+        f.append(finding("child-process", f"the worker left {a['extra_processes']} process(es) running"))
+    if w and w.get("unverified_code") is None:
+        f.append(finding("unverified-code", "the worker hid its memory map from the supervisor"))
+    for name in ("worker", "ablation"):
+        for path in (a.get(name) or {}).get("unverified_code") or []:
+            f.append(finding("unverified-code", f"the {name} ran code that was not verified: {path}"))
+    gap, inside = w.get("gap_cpu_ms", 0.0), w.get("in_call_cpu_ms", 0.0)
+    if gap > max(IDLE_CPU_FLOOR_MS, IDLE_CPU_SHARE * inside):
+        f.append(finding("idle-cpu", f"the worker burned {gap:.1f} ms of CPU between calls ({inside:.1f} ms inside them)"))
+    growth = w.get("peak_kb", 0) - meta.get("ready_peak_kb", 0)
+    budget = PEAK_GROWTH_FLOOR_KB + 16 * ref_bytes // 1024
+    if growth > budget:
+        f.append(finding("peak-memory", f"peak memory grew {growth // 1024} MB (allowed {budget // 1024} MB)"))
+    return f
+
+
+def compare_case(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec: CheckSpec) -> tuple[str, str] | None:
+    """(kind, message) for the first bad output of a case (every call of it), or None."""
     atol, rtol = tolerances(spec.dtype, spec.atol, spec.rtol)
-    n = sum(1 for k in ref if k.startswith(f"{key}.r."))
+    n = sum(1 for k in arr if k.startswith(f"{key}.r."))
     calls = ["c1", "c2"] if key.startswith("s") else ["c1"]
-    n_cand = sum(1 for k in cand if k.startswith(f"{key}.c1."))
-    if n_cand != n:
-        return "mismatch", f"{key}: {n_cand} output(s), expected {n}"
+    got = sum(1 for k in arr if k.startswith(f"{key}.c1."))
+    if got != n:
+        return "mismatch", f"{key}: {got} output(s), expected {n}"
+    dtypes, want = (rec.get("evidence") or {}).get("dtypes", []), rec.get("dtypes_ref", [])
+    for i, (d, w) in enumerate(zip(dtypes, want, strict=False)):
+        if d != w:
+            return "dtype", f"{key}: output {i} has dtype {d}, expected {w}"
+    scales = rec.get("scale") or [None] * n
     for call in calls:
         for i in range(n):
-            c = cand.get(f"{key}.{call}.{i}")
+            c = arr.get(f"{key}.{call}.{i}")
             if c is None:
                 return "mismatch", f"{key}: output {i} missing on call {call}"
-            res = check_output(c, ref[f"{key}.r.{i}"], ref.get(f"{key}.g.{i}"), atol, rtol, spec.dtype)
+            res = check_output(c, arr[f"{key}.r.{i}"], arr.get(f"{key}.g.{i}"), atol, rtol, spec.dtype, scales[i] if i < len(scales) else None)
             if not res.ok:
-                return res.kind, f"{key} ({'1st' if call == 'c1' else '2nd'} call) output {i}: {res.message}"
+                which = {"c1": "1st", "c2": "2nd"}[call]
+                return res.kind, f"{key} ({which} call) output {i}: {res.message}"
     return None
 
 
-def judge(
-    ref_res: ExecResult, cand_res: ExecResult, job: dict[str, Any], spec: CheckSpec, timing_ok: bool
-) -> CheckReport:
-    ref_meta, ref_arr = read_result(ref_res)
-    bad = worker_failure(ref_res, ref_meta, "the reference")
-    if bad:
-        return CheckReport(status="unusable", message=f"reference failed: {bad[1]}")
-    assert ref_meta is not None
-    if ref_meta.get("degenerate"):
-        return CheckReport(status="unusable", message="degenerate task: " + "; ".join(ref_meta["degenerate"]))
-    cand_meta, cand_arr = read_result(cand_res)
-    bad = worker_failure(cand_res, cand_meta, "the candidate")
-    if bad:
-        return CheckReport(
-            status=bad[0] if bad[0] in ("compile", "runtime", "timeout") else "runtime", message=bad[1]
-        )
-    assert cand_meta is not None
-    findings: list[Finding] = []
-    if cand_meta.get("import_threads"):
-        findings.append(Finding(check="side-thread", message="importing the candidate started threads"))
-    for key, rec in cand_meta.get("cases", {}).items():
-        findings += case_findings(key, rec, ref_meta["cases"].get(key, {}))
-    growth = cand_meta.get("peak_growth_kb", 0)
-    budget = PEAK_GROWTH_FLOOR_KB + 16 * sum(a.nbytes for a in ref_arr.values()) // 1024
-    if growth > budget:
-        findings.append(
-            Finding(
-                check="peak-memory",
-                message=f"peak memory grew {growth // 1024} MB (allowed {budget // 1024} MB)",
-            )
-        )
+def ablation_findings(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any]) -> list[Finding]:
+    """The compiled code must be what computed the outputs: with its entry points made no-ops the
+    outputs must change (almost) everywhere."""
+    abl = rec.get("ablation")
+    if abl is None:
+        return []
+    if "error" in abl:
+        return [finding("ablation", f"{key}: with its compiled code made a no-op the candidate failed ({abl['error'][:200]})")]
+    out = []
+    i = 0
+    while f"{key}.c1.{i}" in arr:
+        c, a = arr[f"{key}.c1.{i}"], arr.get(f"{key}.a.{i}")
+        if a is not None and a.shape == c.shape and c.size:
+            same = np.count_nonzero((a == c) | (np.isnan(a) & np.isnan(c)) if a.dtype.kind == "f" else a == c)
+            if same >= ABLATION_UNCHANGED * c.size:
+                out.append(finding("ablation", f"{key}: output {i} is unchanged in {same} of {c.size} elements when the compiled code does nothing: the work is done elsewhere"))
+        i += 1
+    return out
+
+
+def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, timing_ok: bool) -> CheckReport:
+    meta, arr, problem = read_signed(res, key)
+    early = fatal_report(res, meta, problem)
+    if early is not None:
+        return early
+    assert meta is not None
+    keys = [c["key"] for c in job["cases"]] + (timed_keys(job) if meta.get("timing") else [])
+    cases = meta.get("cases", {})
+    ref_bytes = sum(a.nbytes for k, a in arr.items() if ".r." in k)
+    findings = audit_findings(meta, ref_bytes)
     mismatch: tuple[str, str] | None = None
-    keys = [c["key"] for c in job["cases"]] + [
-        f"t{i}" for i in (job.get("timing") or {}).get("check_iters", [])
-    ]
-    for key in keys:
-        mismatch = compare_case(key, cand_arr, ref_arr, spec)
-        if mismatch:
-            break
+    for k in keys:
+        rec = cases.get(k, {})
+        findings += case_findings(k, rec.get("evidence") or {})
+        bad = compare_case(k, arr, rec, spec)
+        if bad is None:
+            findings += ablation_findings(k, arr, rec)
+        elif mismatch is None:
+            mismatch = bad
+    if meta.get("ablation_fatal") and not mismatch:
+        findings.append(finding("ablation", f"the candidate could not run with its compiled code made a no-op: {meta['ablation_fatal']}"))
     if mismatch and mismatch[0] == "precision":
-        findings.append(Finding(check="precision-downgrade", message=mismatch[1]))
-    dropped = [k for k, r in ref_meta["cases"].items() if r.get("fp64_error")]
-    metrics: dict[str, Any] = {"fp64_skipped": len(dropped)} if dropped else {}
+        findings.append(finding("precision-downgrade", mismatch[1]))
+    metrics: dict[str, Any] = {"seed": meta.get("seed"), "phase_s": meta.get("marks")}
+    if any(r.get("fp64_error") for r in cases.values()):
+        metrics["fp64_skipped"] = sum(1 for r in cases.values() if r.get("fp64_error"))
+    metrics["flags"] = audit_flags(meta)
     if findings:
+        first = findings[0]
         return CheckReport(
             status="cheat",
-            message=findings[0].message,
+            message=first.message,
             findings=[f.model_dump() for f in findings],
             cases=len(keys),
             metrics=metrics,
+            caught_by=first.mechanism,
         )
     if mismatch:
-        return CheckReport(status="mismatch", message=mismatch[1], cases=len(keys), metrics=metrics)
-    metrics.update(timing_metrics(cand_meta.get("timing"), timing_ok, cand_res.wall_s))
+        return CheckReport(status="mismatch", message=mismatch[1], cases=len(keys), metrics=metrics, caught_by="comparison")
+    timing = timing_metrics(meta.get("timing"), timing_ok)
+    metrics.update({k: v for k, v in timing.items() if k != "flags"})
+    metrics["flags"] += timing["flags"]
     return CheckReport(status="pass", message=f"{len(keys)} cases correct", cases=len(keys), metrics=metrics)
 
 
-def timing_metrics(timing: dict[str, Any] | None, meaningful: bool, wall_s: float) -> dict[str, Any]:
-    """``candidate_ms``/``baseline_ms`` medians, ``speedup`` and review ``flags`` (None when not timed)."""
+def audit_flags(meta: dict[str, Any]) -> list[str]:
+    """Review flags that are not evidence against the candidate (the sandbox's own weaknesses)."""
+    w = (meta.get("audit") or {}).get("worker") or {}
+    cap = w.get("cap_eff", "")
+    if cap and cap.strip("0"):
+        return ["the worker kept capabilities (CapEff " + cap + "): the sandbox does not drop them, so the trust boundary is weaker"]
+    return []
+
+
+def timing_metrics(timing: dict[str, Any] | None, meaningful: bool) -> dict[str, Any]:
+    """``candidate_ms`` (worker wall time minus the channel's own), ``candidate_cpu_ms``,
+    ``baseline_ms`` medians, ``speedup`` and review ``flags`` (None when not timed)."""
     if not timing:
         return {"speedup": None, "candidate_ms": None, "baseline_ms": None, "flags": []}
-    c, b = timing.get("candidate_ms", []), timing.get("baseline_ms", [])
+    c = [max(x - n, 1e-6) for x, n in zip(timing["candidate_ms"], timing["null_ms"], strict=True)]
+    cpu = [max(x - n, 0.0) for x, n in zip(timing["candidate_cpu_ms"], timing["null_cpu_ms"], strict=True)]
+    b = timing.get("baseline_ms", [])
     cm, bm = median_ms(c), median_ms(b)
-    flags = []
+    out = {
+        "candidate_ms": cm,
+        "baseline_ms": bm,
+        "candidate_cpu_ms": median_ms(cpu),
+        "channel_ms": median_ms(timing["null_ms"]),
+        "flags": [],
+    }
     if not meaningful:
-        flags.append("timed in the Triton interpreter: times are not kernel speed, speedup not reported")
-        return {"speedup": None, "candidate_ms": cm, "baseline_ms": bm, "flags": flags}
+        out["flags"] = ["timed in the Triton interpreter: times are not kernel speed, speedup not reported"]
+        return {**out, "speedup": None}
     sp = speedup(bm, cm)
-    return {"speedup": sp, "candidate_ms": cm, "baseline_ms": bm, "flags": flags + speed_flags(sp, c, b)}
+    return {**out, "speedup": sp, "flags": speed_flags(sp, c, b)}

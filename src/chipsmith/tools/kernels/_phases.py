@@ -1,0 +1,237 @@
+"""The supervisor's two phases: correctness (every case, twice, plus the ablation run) and timing.
+
+Per case the supervisor writes secret inputs into shared memory, asks the worker for a forward,
+copies the outputs out the moment the reply arrives, and checks that the inputs and their canary
+guards are untouched and that nothing writes the output area after the reply. Afterwards, with the
+worker and everything it started killed (so nothing of it can tamper with the next process), the
+ablation worker runs the same cases with its compiled entry points made no-ops (or its Triton
+launches skipped).
+Timing alternates a null request (the channel alone) and a real one per fresh input set, all
+timed by the supervisor's clock and the worker's CPU clock; every timed output is kept and checked.
+
+Runs in the supervisor; imports torch.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import numpy as np
+import torch
+
+from chipsmith.tools.kernels import _channel as ch
+from chipsmith.tools.kernels import _procwatch as pw
+from chipsmith.tools.kernels._refside import ReferenceSide, from_bytes, pack, tensor_bytes
+from chipsmith.tools.kernels._session import WorkerFailure, WorkerSession
+
+FLUSH_BYTES = {"cuda": 256 * 2**20, "cpu": 32 * 2**20}
+
+
+class Phases:
+    """Drives the workers through one check, recording outputs (``arrays``) and evidence (``meta``)."""
+
+    def __init__(self, job: dict[str, Any], ref: ReferenceSide, w: WorkerSession) -> None:
+        self.job, self.ref, self.w = job, ref, w
+        self.a: WorkerSession | None = None
+        self.size = 0
+        self.keep: set[int] = set()
+        """Processes of the harness itself (the zygote)."""
+        self.meta: dict[str, Any] = {"cases": {}}
+        self.arrays: dict[str, np.ndarray] = {}
+        self.out_area = (0, 0)
+        self.last_out: bytes | None = None
+        self.extra_procs: set[int] = set()
+        self.running_samples = 0
+
+    # ---------------------------------------------------------------- setup
+    def prepare(self, cases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Every case's inputs and expected outputs (computed before the worker sees any), and the
+        shared memory sized for the largest inputs, parameters and outputs."""
+        data: dict[str, dict[str, Any]] = {}
+        need_in, need_out = 0, 0
+        for c in cases:
+            args = self.ref.inputs(c["shape"], c["key"], c["dist"])
+            exp = self.ref.expect(c["shape"], args, c["key"])
+            data[c["key"]] = {"args": args, **exp}
+            need_in = max(need_in, pack(args)[2])
+            need_out = max(need_out, sum(ch.aligned(o.nbytes) for o in exp["r"]))
+        for s in {c["shape"] for c in cases}:
+            need_in = max(need_in, pack(list(self.ref.state(s).values()))[2])
+        cap = 2 * need_out + 65536
+        self.out_area = (ch.aligned(need_in), cap)
+        self.size = self.out_area[0] + cap
+        self.w.map(self.size)
+        return data
+
+    def sessions(self) -> list[WorkerSession]:
+        return [self.w] + ([self.a] if self.a is not None else [])
+
+    def known(self) -> set[int]:
+        return {s.pid for s in self.sessions()} | self.keep
+
+    def init_shape(self, sess: WorkerSession, s: int) -> None:
+        state = self.ref.state(s)
+        descs, writes, _ = pack(list(state.values()))
+        names = list(state)
+        msg = {
+            "op": "init",
+            "shape": s,
+            "seed": self.ref.init_seed,
+            "init_args": self.ref.init_args(s),
+            "state": [dict(d["tensor"], name=n) for n, d in zip(names, descs, strict=True)],
+        }
+        for off, data in writes:
+            sess.write(off, data)
+        launches = "skip" if sess is self.a else "record"
+        sess.request(dict(msg, launches=launches))
+
+    # ---------------------------------------------------------------- one call
+    def call(self, sess: WorkerSession, s: int, args: list[Any]) -> tuple[list[np.ndarray], dict[str, Any], int, int]:
+        """One forward: outputs (copied at once), worker evidence, wall ns, worker CPU ns."""
+        self.check_quiet(sess)
+        descs, writes, _ = pack(args)
+        for off, data in writes:
+            sess.write(off, data)
+        reply, wall, cpu = sess.request({"op": "call", "shape": s, "inputs": descs, "out": list(self.out_area)})
+        outs, raw = self.outputs(sess, reply)
+        ev = dict(reply.get("evidence") or {})
+        ev["dtypes"] = [d["dtype"] for d in reply["outputs"]]
+        ev["input_mutation"] = any(sess.read(off, len(d) - ch.GUARD) != d[: -ch.GUARD] for off, d in writes)
+        ev["input_oob"] = sum(sess.read(off + len(d) - ch.GUARD, ch.GUARD) != d[-ch.GUARD :] for off, d in writes)
+        if sess is self.w:
+            self.last_out = raw
+        return outs, ev, wall, cpu
+
+    def outputs(self, sess: WorkerSession, reply: dict[str, Any]) -> tuple[list[np.ndarray], bytes]:
+        lo, cap = self.out_area
+        outs = []
+        for d in reply.get("outputs", []):
+            off, n = int(d["offset"]), int(d["nbytes"])
+            if not lo <= off <= off + n <= lo + cap or not hasattr(torch, str(d["dtype"])):
+                raise WorkerFailure("runtime", "the worker described an output outside its area")
+            outs.append(from_bytes(sess.read(off, n), str(d["dtype"]), [int(x) for x in d["shape"]]))
+        return outs, sess.read(lo, cap)
+
+    def check_quiet(self, sess: WorkerSession) -> None:
+        """Between calls: the output area must be as the reply left it, no extra process may live,
+        and no worker thread should be running."""
+        if sess is self.w and self.last_out is not None and sess.read(self.out_area[0], self.out_area[1]) != self.last_out:
+            self.meta["changed_after_reply"] = True
+        self.extra_procs |= pw.descendants({os.getpid()}) - self.known()
+        self.running_samples += pw.running_threads(sess.pid) > 0
+
+    # ---------------------------------------------------------------- phases
+    def correctness(self, cases: list[dict[str, Any]], data: dict[str, dict[str, Any]]) -> None:
+        seen: set[int] = set()
+        for c in cases:
+            key, s = c["key"], c["shape"]
+            if s not in seen:
+                self.init_shape(self.w, s)
+                seen.add(s)
+            d = data[key]
+            rec: dict[str, Any] = {"dtypes_ref": d["dtypes"], "scale": d["scale"]}
+            if "fp64_error" in d:
+                rec["fp64_error"] = d["fp64_error"]
+            self.store(key, "r", d["r"])
+            if d["g"] is not None:
+                self.store(key, "g", d["g"])
+            self.meta["cases"][key] = rec
+            c1, ev1, _, _ = self.call(self.w, s, d["args"])
+            self.store(key, "c1", c1)
+            c2, ev2, _, _ = self.call(self.w, s, d["args"])
+            self.store(key, "c2", c2)
+            rec["evidence"] = merge(ev1, ev2)
+
+    def ablation(self, a: WorkerSession, cases: list[dict[str, Any]], data: dict[str, dict[str, Any]]) -> None:
+        """Every correctness case once more in ``a``, whose compiled code does nothing."""
+        self.a = a
+        seen: set[int] = set()
+        try:
+            a.ready()
+            a.map(self.size)
+            for c in cases:
+                if c["shape"] not in seen:
+                    self.init_shape(a, c["shape"])
+                    seen.add(c["shape"])
+                outs, ev, _, _ = self.call(a, c["shape"], data[c["key"]]["args"])
+                self.store(c["key"], "a", outs)
+                self.meta["cases"][c["key"]]["ablation"] = {"evidence": ev}
+        except WorkerFailure as exc:
+            self.meta["ablation_fatal"] = f"{exc.kind}: {exc.message}"[:400]
+
+    def timing(self, spec: dict[str, Any]) -> None:
+        s, warmup, iters = spec["shape"], spec["warmup"], spec["iters"]
+        device = self.job["device"]
+        flush = torch.empty(FLUSH_BYTES.get(device, FLUSH_BYTES["cpu"]) // 4, dtype=torch.float32, device=device)
+        _, model, _ = self.ref.model(s)
+        res: dict[str, Any] = {k: [] for k in ("candidate_ms", "null_ms", "baseline_ms", "candidate_cpu_ms", "null_cpu_ms")}
+        res.update(warmup=warmup, iters=iters, device=device)
+        cpu0 = pw.cpu_ns(self.w.pid) or 0
+        in_call0 = self.w.in_call_ns
+        for i in range(warmup + iters):
+            key = f"t{i}"
+            args = self.ref.inputs(s, key, "normal")
+            exp = self.ref.expect(s, args, key)
+            self.meta["cases"][key] = {"dtypes_ref": exp["dtypes"], "scale": exp["scale"]}
+            self.store(key, "r", exp["r"])
+            if exp["g"] is not None:
+                self.store(key, "g", exp["g"])
+            sizes = [ch.aligned(o.nbytes) for o in exp["r"]]
+            flush.zero_()
+            _, null_wall, null_cpu = self.w.request({"op": "null", "sizes": sizes, "out": list(self.out_area)})
+            self.last_out = self.w.read(*self.out_area)
+            flush.zero_()
+            outs, ev, wall, cpu = self.call(self.w, s, args)
+            self.store(key, "c1", outs)
+            self.meta["cases"][key]["evidence"] = ev
+            base = baseline_ms(model, args, flush, device)
+            if i >= warmup:
+                res["candidate_ms"].append(wall / 1e6)
+                res["null_ms"].append(null_wall / 1e6)
+                res["candidate_cpu_ms"].append(cpu / 1e6)
+                res["null_cpu_ms"].append(null_cpu / 1e6)
+                res["baseline_ms"].append(base)
+        total = (pw.cpu_ns(self.w.pid) or cpu0) - cpu0
+        res["worker_cpu_ms"] = total / 1e6
+        res["in_call_cpu_ms"] = (self.w.in_call_ns - in_call0) / 1e6
+        self.meta["timing"] = res
+
+    def store(self, key: str, tag: str, outs: list[np.ndarray]) -> None:
+        for i, o in enumerate(outs):
+            self.arrays[f"{key}.{tag}.{i}"] = o
+
+
+def baseline_ms(model: Any, args: list[Any], flush: torch.Tensor, device: str) -> float:
+    """The eager reference on the same inputs, timed here with the same cache flush."""
+    copies = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+    flush.zero_()
+    if device == "cuda":
+        torch.cuda.synchronize()
+    with torch.no_grad():
+        t0 = time.perf_counter_ns()
+        model(*copies)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        return (time.perf_counter_ns() - t0) / 1e6
+
+
+def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Evidence of two calls of one case: counts add, flags or, lists concatenate."""
+    out = dict(a)
+    for k, v in b.items():
+        if k not in out:
+            out[k] = v
+        elif isinstance(v, bool):
+            out[k] = out[k] or v
+        elif isinstance(v, int | float):
+            out[k] = out[k] + v
+        elif isinstance(v, dict):
+            out[k] = {x: out[k].get(x, 0) + v.get(x, 0) for x in set(out[k]) | set(v)}
+        elif isinstance(v, list):
+            out[k] = out[k] + v
+    return out
+
+
+__all__ = ["Phases", "baseline_ms", "merge", "tensor_bytes"]

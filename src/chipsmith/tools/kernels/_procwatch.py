@@ -1,0 +1,156 @@
+"""What the trusted supervisor learns about a candidate worker from the kernel, not from the worker.
+
+CPU time through the worker's process CPU clock (every thread it ever ran, in ns), its threads,
+peak memory and capabilities from ``/proc/PID/status``, its executable mappings from
+``/proc/PID/maps``, and every process it spawned (the supervisor is a child subreaper, so orphans
+come back to it). A worker cannot patch any of this: it is read by another process.
+
+Linux only; no torch here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+
+def cpu_clock(pid: int) -> int:
+    """The process CPU-time clock id of ``pid`` (glibc's ``clock_getcpuclockid``: CPUCLOCK_SCHED)."""
+    return ((~pid) << 3) | 2
+
+
+def cpu_ns(pid: int) -> int | None:
+    """CPU time ``pid`` has used, all threads, in ns (None once it is gone)."""
+    try:
+        return time.clock_gettime_ns(cpu_clock(pid))
+    except OSError:
+        return None
+
+
+def status(pid: int) -> dict[str, str]:
+    """``/proc/PID/status`` as key -> value (empty when unreadable)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        out[key] = value.strip()
+    return out
+
+
+def kb(value: str | None) -> int:
+    """``"1234 kB"`` -> 1234 (0 when missing)."""
+    try:
+        return int((value or "0").split()[0])
+    except (ValueError, IndexError):
+        return 0
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name sits in parentheses and may contain spaces or parentheses itself.
+    fields = stat.rsplit(")", 1)[-1].split()
+    return int(fields[1]) if len(fields) > 1 else None
+
+
+def descendants(roots: set[int]) -> set[int]:
+    """Every live process whose parent chain reaches one of ``roots`` (roots excluded)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            ppid = parent_of(int(entry))
+            if ppid is not None:
+                parents[int(entry)] = ppid
+    found: set[int] = set()
+    frontier = set(roots)
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier and p not in found and p not in roots}
+        found |= frontier
+    return found
+
+
+def kill_all(pids: set[int], roots: set[int]) -> None:
+    """SIGKILL ``pids`` and anything they spawned, until nothing below ``roots`` is left but ``keep``."""
+    for _ in range(50):
+        alive = pids | descendants(roots)
+        alive.discard(os.getpid())
+        alive = {p for p in alive if Path(f"/proc/{p}").exists() and parent_of(p) is not None}
+        if not alive:
+            return
+        for p in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(p, signal.SIGKILL)
+        reap()
+        time.sleep(0.002)
+
+
+def reap() -> None:
+    """Collect exited children (ours and re-parented orphans) so they do not linger as zombies."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def exec_mappings(pid: int) -> list[tuple[str, int]] | None:
+    """(path, inode) of every executable mapping of ``pid``; '' for anonymous memory. None when the
+    maps cannot be read (the process hid itself or is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    except OSError:
+        return None
+    out = []
+    for line in lines:
+        parts = line.split(maxsplit=5)
+        if len(parts) < 5 or "x" not in parts[1]:
+            continue
+        path = parts[5].strip() if len(parts) > 5 else ""
+        out.append((path, int(parts[4])))
+    return out
+
+
+def running_threads(pid: int) -> int:
+    """Threads of ``pid`` on a CPU or runnable right now (state R)."""
+    n = 0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tids:
+        try:
+            stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        n += bool(fields) and fields[0] == "R"
+    return n
+
+
+def unverified_code(
+    maps: list[tuple[str, int]], allowed_roots: list[str], verified_inodes: set[int]
+) -> list[str]:
+    """Pure: executable mappings that are neither the installed runtime (``allowed_roots``: the
+    interpreter, its packages, system libraries) nor a kernel library the supervisor sealed."""
+    bad = []
+    for path, inode in maps:
+        if path in ("[vdso]", "[vsyscall]"):
+            continue
+        if path.startswith("/memfd:") and inode in verified_inodes:
+            continue
+        if path and not path.startswith("/memfd:") and any(
+            path == r or path.startswith(r.rstrip("/") + "/") for r in allowed_roots
+        ):
+            continue
+        bad.append(path or "anonymous executable memory")
+    return sorted(set(bad))

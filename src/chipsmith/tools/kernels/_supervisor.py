@@ -1,0 +1,228 @@
+"""The trusted parent of a kernel check, inside the sandbox: it holds every secret and the clock.
+
+``python -m chipsmith.tools.kernels._supervisor job.json`` (started by the host, see harness.py).
+Before anything else it makes itself non-dumpable (no process without CAP_SYS_PTRACE can read its
+memory, descriptors or environment) and a child subreaper (whatever a worker spawns comes back to
+it). It reads the job (the signing key, the secret seed), the reference and the verified kernel
+libraries into memory and deletes the files, so the candidate never finds them on disk; the
+libraries become sealed memfds the workers can load but nobody can change. Then it starts the
+zygote (a fresh interpreter that imports torch and forks workers), has it fork the candidate
+worker, runs the phases, checks the worker from outside (/proc), kills it and everything it
+started, has the ablation worker forked and run, and writes its result signed with the key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from chipsmith.tools.kernels import _channel as ch
+from chipsmith.tools.kernels import _procwatch as pw
+
+RESULT_FILES = ("result.json", "result.npz", "result.sig")
+
+
+def secure_start() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def sealed(name: str, data: bytes) -> int:
+    """A memfd holding ``data`` that nobody, its creator included, can modify any more."""
+    fd = os.memfd_create(name, os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    os.write(fd, data)
+    seals = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL  # type: ignore[attr-defined]
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)  # type: ignore[attr-defined]
+    return fd
+
+
+def take(path: str) -> bytes:
+    data = Path(path).read_bytes()
+    os.unlink(path)
+    return data
+
+
+def take_inputs(job_path: str) -> tuple[dict[str, Any], bytes, str, bytes, dict[str, dict[str, int]]]:
+    """(job, key, reference path, candidate source, libraries: digest -> {"real": fd, "ablated":
+    fd}); every file deleted, so nothing of it is left for the candidate to read."""
+    job = json.loads(take(job_path))
+    key = bytes.fromhex(job.pop("key"))
+    ref_fd = sealed("chipsmith-reference", take("reference.py"))
+    source = take("candidate.py")
+    libs: dict[str, dict[str, int]] = {}
+    for lib in job.get("libs", []):
+        entry = {"real": sealed(f"chipsmith-lib-{lib['digest']}", take(lib["file"]))}
+        if lib.get("ablated"):
+            entry["ablated"] = sealed(f"chipsmith-abl-{lib['digest']}", take(lib["ablated"]))
+        libs[lib["digest"]] = entry
+    return job, key, f"/proc/self/fd/{ref_fd}", source, libs
+
+
+def worker_env(job: dict[str, Any]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIPSMITH_")}
+    env.update(job.get("worker_env", {}))
+    return env
+
+
+def allowed_roots(job: dict[str, Any]) -> list[str]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)}
+    roots |= {"/usr/lib", "/lib", "/usr/lib64", "/lib64", "/usr/local/lib"}
+    roots |= {os.path.abspath(p) for p in job.get("exec_dirs", [])}
+    return sorted({os.path.realpath(r) for r in roots})
+
+
+class Supervisor:
+    """One check: the zygote, the workers, the phases, the audits and the signed result."""
+
+    def __init__(self, job: dict[str, Any], key: bytes, ref_path: str, source: bytes, libs: dict[str, dict[str, int]]) -> None:
+        from chipsmith.tools.kernels._session import WorkerSession, Zygote
+
+        self.started = time.monotonic()
+        self.job, self.key, self.ref_path, self.source, self.libs = job, key, ref_path, source, libs
+        self.meta: dict[str, Any] = {"seed": job["seed"]}
+        self.arrays: dict[str, Any] = {}
+        self.deadline = self.started + float(job.get("deadline_s", 120.0))
+        self.zygote = Zygote(worker_env(job))
+        real = {d: v["real"] for d, v in libs.items()}
+        self.w = WorkerSession("worker", self.zygote, source, real, self.deadline)
+        self.a: Any = None
+
+    def run(self) -> None:
+        from chipsmith.tools.kernels._session import WorkerFailure
+
+        try:
+            self._run()
+        except WorkerFailure as exc:
+            self.meta["fatal"] = {"kind": exc.kind, "message": exc.message}
+        except Exception as exc:  # the reference (or the harness) failed: the task is unusable here
+            import traceback
+
+            msg = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"
+            self.meta["fatal"] = {"kind": "reference", "message": msg[-2000:]}
+
+    def mark(self, name: str) -> None:
+        self.meta.setdefault("marks", {})[name] = round(time.monotonic() - self.started, 4)
+
+    def _run(self) -> None:
+        from chipsmith.tools.kernels._phases import Phases
+        from chipsmith.tools.kernels._reference import degenerate_reasons, smallest_shape
+        from chipsmith.tools.kernels._refside import ReferenceSide, derive_seed
+        from chipsmith.tools.kernels._worker_common import set_threads
+
+        self.mark("torch")
+        set_threads()
+        job = self.job
+        ref = ReferenceSide(self.ref_path, job["shapes"], job["device"], int(job["seed"]))
+        mod, model, _ = ref.model(smallest_shape(job["shapes"]))
+        self.meta["degenerate"] = degenerate_reasons(mod, model, derive_seed(ref.seed, "degenerate"), job["device"])
+        if self.meta["degenerate"]:
+            return
+        phases = Phases(job, ref, self.w)
+        phases.keep = {self.zygote.proc.pid}
+        try:
+            self.meta["import_threads"] = self.w.ready().get("import_threads", 0)
+            self.meta["ready_peak_kb"] = pw.kb(self.w.status().get("VmHWM"))
+            self.mark("ready")
+            data = phases.prepare(job["cases"])
+            phases.correctness(job["cases"], data)
+            self.mark("correct")
+            if job.get("timing"):
+                phases.timing(job["timing"])
+                self.mark("timed")
+            self.meta["audit"] = self.audit(phases, [self.w])
+            if job.get("ablation"):
+                self.ablation(phases, data)
+        finally:
+            self.meta.update(phases.meta)
+            self.arrays.update(phases.arrays)
+
+    def ablation(self, phases: Any, data: dict[str, Any]) -> None:
+        """With the worker and all it started gone, the same cases with the compiled code made no-ops."""
+        from chipsmith.tools.kernels._session import WorkerSession
+
+        self.w.kill()
+        pw.kill_all(set(), {self.w.pid})
+        pw.kill_all(pw.descendants({os.getpid()}) - {self.zygote.proc.pid}, set())
+        abl = {d: v.get("ablated", v["real"]) for d, v in self.libs.items()}
+        self.a = WorkerSession("ablation", self.zygote, self.source, abl, self.deadline)
+        phases.ablation(self.a, self.job["cases"], data)
+        self.meta["audit"]["ablation"] = self.audit(phases, [self.a])["ablation"]
+        self.mark("ablated")
+
+    def audit(self, phases: Any, sessions: list[Any]) -> dict[str, Any]:
+        """What the kernel says about the workers (read from /proc, not from them)."""
+        inodes = {os.fstat(fd).st_ino for v in self.libs.values() for fd in v.values()}
+        roots = allowed_roots(self.job)
+        extra = phases.extra_procs | (pw.descendants({os.getpid()}) - phases.known())
+        out: dict[str, Any] = {
+            "extra_processes": len(extra),
+            "running_between_calls": phases.running_samples,
+            "changed_after_reply": bool(phases.meta.get("changed_after_reply")),
+        }
+        for sess in sessions:
+            st = sess.status()
+            maps = pw.exec_mappings(sess.pid)
+            out[sess.name] = {
+                "unverified_code": None if maps is None else pw.unverified_code(maps, roots, inodes),
+                "cap_eff": st.get("CapEff", ""),
+                "threads": int(st.get("Threads", "0") or 0),
+                "peak_kb": pw.kb(st.get("VmHWM")),
+                "gap_cpu_ms": sess.gap_ns / 1e6,
+                "in_call_cpu_ms": sess.in_call_ns / 1e6,
+                "calls": sess.calls,
+            }
+        return out
+
+    def finish(self) -> None:
+        """Kill everything the supervisor started, then write the signed result."""
+        import numpy as np
+
+        for sess in (self.w, self.a):
+            if sess is not None:
+                sess.kill()
+        self.zygote.kill()
+        pw.kill_all(set(), {os.getpid()})
+        buf = io.BytesIO()
+        np.savez(buf, **self.arrays)
+        meta = json.dumps(self.meta).encode()
+        npz = buf.getvalue()
+        write_fresh("result.json", meta)
+        write_fresh("result.npz", npz)
+        write_fresh("result.sig", ch.sign(self.key, meta, npz).encode())
+
+
+def write_fresh(name: str, data: bytes) -> None:
+    """Replace whatever a candidate left under ``name`` (file, symlink, directory) with ``data``."""
+    p = Path(name)
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    with contextlib.suppress(FileNotFoundError):
+        p.unlink()
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def main(argv: list[str]) -> int:
+    secure_start()
+    job, key, ref_path, source, libs = take_inputs(argv[1] if len(argv) > 1 else "job.json")
+    sup = Supervisor(job, key, ref_path, source, libs)
+    try:
+        sup.run()
+    finally:
+        sup.finish()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

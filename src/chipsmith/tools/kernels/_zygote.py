@@ -1,0 +1,87 @@
+"""A process that imports torch once, holds no secret, and forks candidate workers on request.
+
+``python -m chipsmith.tools.kernels._zygote`` is started by the supervisor with a Unix socket
+(``CHIPSMITH_KERNEL_ZYGOTE=fd``). It was exec'ed fresh, so its memory holds nothing of the
+supervisor's (no key, no seed, no reference): what a forked worker inherits is torch and this
+loop. It imports torch (and Triton when asked) before any fork and starts no OpenMP pool, so a
+child is a clean, warm interpreter in milliseconds instead of a second or more of imports. Each
+request carries the child's channel descriptors (over SCM_RIGHTS); the zygote forks, closes its
+copies and answers with the child's pid. It is not dumpable, so a worker cannot reach the
+descriptors of another worker through it.
+
+Runs in the sandbox, started by the supervisor; imports torch.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import socket
+import sys
+from typing import Any
+
+MAX_FDS = 16
+
+
+def serve(sock: socket.socket) -> None:
+    """Answer fork and status requests until the supervisor closes the socket."""
+    while True:
+        msg, fds, _, _ = socket.recv_fds(sock, 65536, MAX_FDS)
+        if not msg:
+            return
+        req: dict[str, Any] = json.loads(msg)
+        if req.get("op") == "status":
+            sock.sendall(json.dumps({"status": status(int(req["pid"]))}).encode())
+            continue
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            child(req, fds)  # never returns
+        for fd in fds:
+            os.close(fd)
+        sock.sendall(json.dumps({"pid": pid}).encode())
+
+
+def status(pid: int) -> int | None:
+    """The child's raw wait status once it has exited (None while it runs)."""
+    try:
+        done, st = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None
+    return st if done else None
+
+
+def child(req: dict[str, Any], fds: list[int]) -> None:
+    """In the forked child: keep only its own descriptors, become inspectable again, serve."""
+    ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1: the supervisor reads our /proc
+    keep = set(fds) | {0, 1, 2}
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) not in keep:
+            try:
+                os.close(int(name))
+            except OSError:
+                pass
+    os.environ.update(req.get("env", {}))
+    from chipsmith.tools.kernels._worker import run_forked
+
+    code = 1
+    try:
+        code = run_forked(req, fds)
+    finally:
+        os._exit(code)
+
+
+def main() -> int:
+    sock = socket.socket(fileno=int(os.environ["CHIPSMITH_KERNEL_ZYGOTE"]))
+    import torch  # noqa: F401 - the point: every worker forked from here has it loaded
+
+    if os.environ.get("CHIPSMITH_KERNEL_LAUNCHES") == "1":
+        import triton  # noqa: F401
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+    serve(sock)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
