@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,8 @@ BENCH_PROMPT = "Write a long story about a robot who learns to design chips."
 
 def _cache_entries(path: Path) -> int | None:
     """Rows in the response cache, read without LangChain (None if there is no cache yet)."""
+    import sqlite3
+
     if not path.exists():
         return None
     try:
@@ -168,6 +168,8 @@ def bench(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Generation speed: output tokens per second over a few uncached replies (median)."""
+    import statistics
+
     handle = _open(model, no_cache=True, temperature=0.0, max_tokens=max_tokens, agent="bench")
     _invoke(handle.model, [("user", "Say hello.")])  # warm-up: model load, first connection
     rates = []
@@ -226,6 +228,8 @@ def stop() -> None:
 @llm_app.command("clear-cache")
 def clear_cache() -> None:
     """Delete every reply in the response cache."""
+    import sqlite3
+
     from chipsmith.config import load_settings
     from chipsmith.llm._paths import cache_path
 
