@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS=(iverilog verilator yosys opensta bubblewrap docker.io debootstrap g++ ninja-build)
+APT_PKGS=(iverilog verilator yosys opensta bubblewrap docker.io debootstrap g++ ninja-build patch)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
