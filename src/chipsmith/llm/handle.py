@@ -79,17 +79,21 @@ class ModelHandle:
         """The same model for another agent: shares ledger, budget, cache and (scripted) script."""
         return self.derive(agent=agent)
 
-    def derive(self, *, agent: str | None = None, **params: Any) -> ModelHandle:
-        """A sibling handle with another agent label and/or reply parameters (temperature, seed).
+    def derive(
+        self, *, agent: str | None = None, temperature: float | None = None, seed: int | None = None
+    ) -> ModelHandle:
+        """A sibling handle with another agent label, temperature and/or seed.
 
         Used for sampling several candidates: each seed is its own cache entry.
         """
+        params = {"temperature": temperature, "seed": seed}
         meter = Meter(
             self.meter.model, ledger=self.ledger, tracker=self.budget, price=self.meter.price,
             agent=agent or self.agent, real=self.meter.real,
         )  # fmt: skip
         provider = {k: v for k, v in params.items() if v is not None}
-        inner = self.model.inner.model_copy(update=provider) if provider else self.model.inner
+        fields = type(self.model.inner).model_fields  # a scripted model has no temperature
+        inner = self.model.inner.model_copy(update={k: v for k, v in provider.items() if k in fields})
         model = self.model.model_copy(
             update={"inner": inner, "params": {**self.model.params, **provider}, "meter": meter,
                     "callbacks": [MeterCallback(meter)]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from chipsmith.llm.errors import ModelSpecError
@@ -60,3 +62,22 @@ def test_protocol_defaults_and_overrides() -> None:
     assert resolve_protocol(small, {"qwen:0.5b": "text"}) == "text"
     assert resolve_protocol(small, {small.text: "text"}) == "text"
     assert resolve_protocol(local, {}, override="native") == "native"
+
+
+def test_model_settings_from_the_project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chipsmith.config import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    for var in ("CHIPSMITH_MODEL", "CHIPSMITH_BUDGET_USD", "CHIPSMITH_LLM_PROTOCOLS", "CHIPSMITH_LLM_PRICES"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "chipsmith.toml").write_text(
+        'model = "openai-compatible:qwen2.5-coder:7b@http://localhost:11434/v1"\n'
+        "budget_usd = 0.5\n"
+        '[llm_protocols]\n"qwen2.5-coder:7b" = "text"\n'
+        '[llm_prices."openai-compatible:qwen2.5-coder:7b"]\ninput = 0.1\noutput = 0.3\n'
+    )
+    settings = load_settings()
+    spec = parse_spec(settings.model)
+    assert resolve_protocol(spec, settings.llm_protocols) == "text"
+    assert settings.llm_prices["openai-compatible:qwen2.5-coder:7b"].output == 0.3
+    assert settings.budget_usd == 0.5
