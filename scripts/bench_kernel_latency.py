@@ -31,8 +31,8 @@ def main() -> int:
 
     from chipsmith.benchmarks.kernel_eval import evaluate
     from chipsmith.benchmarks.kernel_suites import load_task_dir
+    from chipsmith.benchmarks.kernel_tasks import reference_candidate
     from chipsmith.benchmarks.task import Candidate
-    from chipsmith.tools.kernels.controls import reference_candidate
 
     task = load_task_dir(ROOT / "tests/data/kernels/tasks/01_relu")
     rows = []

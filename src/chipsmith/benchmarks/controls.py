@@ -4,7 +4,7 @@ The reference control is an oracle: it cannot derive a solution from the public 
 (in the parent process, which holds the full tasks) asks ``ReferenceAgent.oracle(task)`` for the
 reference candidate and hands the agent only that candidate, keyed by task id. ``solve`` itself
 still receives just the public view, like every other agent. Kernel tasks get their candidates from
-the kernel harness (``chipsmith.tools.kernels.controls``), imported only when a kernel task comes;
+the kernel harness (``chipsmith.benchmarks.kernel_tasks``), imported only when a kernel task comes;
 the harness derives both kernel controls from the reference, so both are prepared through ``oracle``.
 """
 
@@ -52,7 +52,7 @@ class ReferenceAgent:
     def oracle(task: Task) -> Candidate:
         """Called by the runner in the process that holds the full task."""
         if task.kind == "kernel":
-            from chipsmith.tools.kernels.controls import reference_candidate
+            from chipsmith.benchmarks.kernel_tasks import reference_candidate
 
             return reference_candidate(task)
         return rtl_reference(task)
@@ -78,7 +78,7 @@ class NullAgent:
     @staticmethod
     def oracle(task: Task) -> Candidate:
         if task.kind == "kernel":
-            from chipsmith.tools.kernels.controls import null_candidate
+            from chipsmith.benchmarks.kernel_tasks import null_candidate
 
             return null_candidate(task)
         return rtl_null(task.public)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from chipsmith.benchmarks.adapters._common import SuiteError, read_text
-from chipsmith.benchmarks.task import HiddenView, PublicView, Task
+from chipsmith.benchmarks.kernel_tasks import kernel_task
+from chipsmith.benchmarks.task import Task
 from chipsmith.registry import SUITES
 
 BUILTIN_DIR = Path(__file__).parent / "suites" / "chipsmith_kernels"
@@ -31,35 +32,6 @@ CATEGORIES = frozenset(
     ]
 )
 SOLUTION_FILES = {"triton": "triton.py", "cpp": "cpp.py", "cuda": "cuda.py"}
-
-
-def kernel_task(
-    task_id: str,
-    suite: str,
-    reference: str,
-    description: str,
-    settings: dict[str, Any],
-    category: str = "misc",
-    difficulty: str = "medium",
-    solutions: dict[str, str] | None = None,
-) -> Task:
-    """A kernel Task: the reference Model is public (as KernelBench shows it), solutions hidden."""
-    files = {"reference.py": reference.encode()}
-    sol_names = {}
-    for backend, src in (solutions or {}).items():
-        name = f"solutions/{backend}.py"
-        files[name] = src.encode()
-        sol_names[backend] = name
-    spec = f"{description}\n\nWrite `class ModelNew(nn.Module)` with the same interface as this reference:\n\n{reference}"
-    return Task(
-        id=task_id,
-        suite=suite,
-        kind="kernel",
-        category=category,
-        difficulty=difficulty,
-        public=PublicView(task_id=task_id, kind="kernel", spec=spec, interface=reference, language="python"),
-        hidden=HiddenView(files=files, reference="reference.py", solutions=sol_names, settings=settings),
-    )
 
 
 def load_task_dir(path: Path, suite: str = "chipsmith-kernels") -> Task:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from chipsmith.benchmarks.kernel_eval import evaluate
+from chipsmith.benchmarks.kernel_tasks import null_candidate, reference_candidate
 from chipsmith.benchmarks.task import Candidate, Task
-from chipsmith.tools.kernels.controls import null_candidate, reference_candidate
 from helpers import require_module, require_tool
 
 pytestmark = pytest.mark.integration

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chipsmith.benchmarks.kernel_eval import evaluate
+from chipsmith.benchmarks.kernel_tasks import null_candidate, reference_candidate
 from chipsmith.benchmarks.task import Task
-from chipsmith.tools.kernels.controls import null_candidate, reference_candidate
 from helpers import require_module, require_tool
 from kernel_testlib import DATA, candidate, header
 

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from chipsmith.benchmarks.kernel_eval import evaluate
 from chipsmith.benchmarks.kernel_suites import load_dir, load_task_dir, validate_tasks
+from chipsmith.benchmarks.kernel_tasks import reference_candidate
 from chipsmith.benchmarks.task import Task
-from chipsmith.tools.kernels.controls import reference_candidate
 from helpers import require_module, require_tool, shared_external
 
 pytestmark = pytest.mark.integration

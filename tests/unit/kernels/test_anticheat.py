@@ -32,6 +32,7 @@ SNIPPETS = {
     "memory": "t = torch.frombuffer(buf, dtype=torch.float32)\n",
     "caching": "def forward(self, x):\n    return cache[x.data_ptr()]\n",
     "shape-special": "def forward(self, x):\n    if x.numel() == 65536:\n        return fast(x)\n",
+    "python-compute": "import numpy as np\n",
 }
 
 
@@ -77,13 +78,36 @@ def test_exploit_caught_statically(path: Path) -> None:
     assert meta["static"] in {f.check for f in findings}
 
 
+# One exploit of our own per class of issue 15 (and issue 9's cases), by file name.
+ISSUE_CLASSES = {
+    "guard turned off from inside (built names)": "guard_off_getattr",
+    "guard class swapped for a quiet subclass": "guard_subclass_swap",
+    "frame-walking to the reference's forward": "frame_walk_reference",
+    "numpy does the work (np.maximum into out.numpy())": "numpy_relu",
+    "np.matmul through OpenBLAS": "numpy_matmul_blas",
+    "torch on another Python thread": "torch_thread",
+    "Python run from the C++ (PyRun)": "pyrun_from_cpp",
+    "C++ calling the loaded BLAS's sgemm_": "cpp_sgemm",
+    "exit hook forging the result files": "exit_hook_forge",
+    "rebinding the saved clock": "clock_rebind",
+    "answers precomputed by input hash": "precompute_lookup",
+    "partial work on unchecked timed calls": "partial_unchecked",
+    "native std::thread working while untimed": "native_thread_flush",
+    "triton kernel launched, result discarded": "triton_discarded",
+    "cuda kernel launched, result discarded": "cuda_discarded",
+    "cache keyed by a hash of the input bytes (timing)": "hash_cache_timing",
+}
+
+
 def test_exploit_library_is_large_and_labelled() -> None:
-    assert len(EXPLOITS) >= 15
+    assert len(EXPLOITS) >= 22 + len(ISSUE_CLASSES)
+    assert {p.stem for p in EXPLOITS} >= set(ISSUE_CLASSES.values())
     for p in EXPLOITS:
         meta = header(p)
         assert {"exploit", "task", "backend", "expect"} <= set(meta), p.name
         assert meta.get("time", "no") in ("yes", "no"), p.name
-        assert meta["expect"] in ("cheat", "mismatch"), p.name
+        assert meta["expect"] in ("cheat", "mismatch", "slow"), p.name
+        assert meta.get("dynamic", "cheat") in ("cheat", "mismatch", "slow", "runtime"), p.name
 
 
 def honest_solutions() -> list[tuple[str, str, Path]]:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from chipsmith.tools.kernels.compare import check_output, precision_check, tolerances
+from helpers import require_module
 
 pytestmark = pytest.mark.unit
 
@@ -69,3 +70,51 @@ def test_reference_error_widens_the_bound_where_the_problem_is_ill_conditioned()
     assert not check_output(cand, ref, None, 1e-4, 1e-4, "float32").ok
     assert check_output(cand, ref, gt, 1e-4, 1e-4, "float32").ok
     assert not check_output(cand + 0.01, ref, gt, 1e-4, 1e-4, "float32").ok
+
+
+class _MatMul:
+    """A stand-in fp64 model for error_scales (it only needs __call__ and parameters())."""
+
+    def __call__(self, a, b):  # type: ignore[no-untyped-def]
+        return a @ b
+
+    def parameters(self):  # type: ignore[no-untyped-def]
+        return iter(())
+
+
+def _sequential_fp32(a: np.ndarray, b: np.ndarray, reverse: bool = False) -> np.ndarray:
+    """A naive kernel: each output a float32 running sum over the reduction, in one order."""
+    prods = (a[:, :, None] * b[None, :, :]).astype(np.float32)
+    if reverse:
+        prods = prods[:, ::-1, :]
+    return np.cumsum(prods, axis=1, dtype=np.float32)[:, -1, :]
+
+
+def _bf16(x: np.ndarray) -> np.ndarray:
+    return (x.view(np.uint32) & 0xFFFF0000).view(np.float32)
+
+
+@pytest.mark.parametrize("k", [16, 16384])
+def test_bound_holds_for_a_short_and_a_long_reduction(k: int) -> None:
+    """A float32 sum's error grows with its length: the bound derived from the fp64 model (reduction
+    length and condition) accepts any summation order of an honest kernel and still refuses a
+    kernel that computes in bfloat16."""
+    require_module("torch")
+    import torch
+
+    from chipsmith.tools.kernels._reference import error_scales
+
+    rng = np.random.default_rng(k)
+    a = (rng.standard_normal((4, k)) * 4).astype(np.float32)
+    b = (rng.standard_normal((k, 4)) * 4).astype(np.float32)
+    ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+    ref = (ta @ tb).numpy()
+    gt = a.astype(np.float64) @ b.astype(np.float64)
+    (scale,) = error_scales(_MatMul(), [ta, tb], [torch.float32], seed=1)
+    assert scale is not None and scale > 0
+    for reverse in (False, True):
+        res = check_output(_sequential_fp32(a, b, reverse), ref, gt, 1e-4, 1e-4, "float32", scale)
+        assert res.ok, res.message
+    low = _bf16(a).astype(np.float64) @ _bf16(b).astype(np.float64)
+    res = check_output(low.astype(np.float32), ref, gt, 1e-4, 1e-4, "float32", scale)
+    assert not res.ok and res.kind in ("mismatch", "precision"), res

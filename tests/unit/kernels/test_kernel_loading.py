@@ -9,7 +9,7 @@ import pytest
 from chipsmith.benchmarks.adapters._common import SuiteError
 from chipsmith.benchmarks.adapters.kernelbench import scale, size_constants, variants
 from chipsmith.benchmarks.kernel_suites import load_chipsmith_kernels, load_task_dir, metadata_problems
-from chipsmith.tools.kernels.controls import null_candidate, reference_candidate
+from chipsmith.benchmarks.kernel_tasks import null_candidate, reference_candidate
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""The parent's verdict logic on synthetic worker results (no processes, no torch)."""
+"""The host's verdict logic on synthetic supervisor results (no processes, no torch)."""
 
 from __future__ import annotations
 
@@ -9,51 +9,60 @@ import numpy as np
 import pytest
 
 from chipsmith.sandbox.base import ExecResult
-from chipsmith.tools.kernels.harness import CheckSpec, build_job, plan_cases, worker_command
-from chipsmith.tools.kernels.verdicts import judge
+from chipsmith.tools.kernels._channel import sign
+from chipsmith.tools.kernels.harness import CheckSpec, WorkerSetup, build_job, plan_cases, worker_command
+from chipsmith.tools.kernels.verdicts import MECHANISMS, judge, timing_metrics
 
 pytestmark = pytest.mark.unit
 
+KEY = b"k" * 32
 SPEC = CheckSpec(reference="", shapes=[{"N": 8}], seeds_per_shape=1)
-JOB = build_job(SPEC, "cpu", True)
+JOB = build_job(SPEC, WorkerSetup(), KEY.hex(), 7)
 KEYS = [c["key"] for c in JOB["cases"]]
-
-
-def result(
-    meta: dict, arrays: dict[str, np.ndarray], exit_code: int = 0, timed_out: bool = False
-) -> ExecResult:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    files = {"result.json": json.dumps(meta).encode(), "result.npz": buf.getvalue()}
-    return ExecResult(exit_code=exit_code, stdout="", stderr="", timed_out=timed_out, files=files)
-
-
 REF_OUT = np.array([0, 1, 2, 3, 0, 0, 5, 6], np.float32)
 
 
-def ref_result(degenerate: list[str] | None = None) -> ExecResult:
-    meta = {"cases": {k: {"digest": "d"} for k in KEYS}, "degenerate": degenerate or []}
-    arrays = {f"{k}.r.0": REF_OUT for k in KEYS} | {f"{k}.g.0": REF_OUT.astype(np.float64) for k in KEYS}
-    return result(meta, arrays)
+def signed(meta: dict, arrays: dict[str, np.ndarray], key: bytes = KEY, **kw) -> ExecResult:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    m, a = json.dumps(meta).encode(), buf.getvalue()
+    files = {"result.json": m, "result.npz": a, "result.sig": sign(key, m, a).encode()}
+    return ExecResult(exit_code=0, stdout="", stderr="", files=files, **kw)
 
 
-def cand_result(out: np.ndarray = REF_OUT, **case_extra) -> ExecResult:
-    rec = {
-        "digest_before": "d",
-        "digest_after": "d",
-        "types": ["torch.Tensor"] * 2,
-        "bad_ops": {},
-    } | case_extra
-    arrays = {f"{k}.c1.0": out for k in KEYS} | {f"{k}.c2.0": out for k in KEYS}
-    return result({"cases": {k: rec for k in KEYS}}, arrays)
+def result(
+    out: np.ndarray = REF_OUT, ablated: np.ndarray | None = None, audit: dict | None = None, **ev
+) -> ExecResult:  # type: ignore[no-untyped-def]
+    evidence = {"types": ["torch.Tensor"] * 2, "bad_ops": {}, "dtypes": ["float32"]} | ev
+    cases = {}
+    arrays: dict[str, np.ndarray] = {}
+    for k in KEYS:
+        rec: dict = {"evidence": evidence, "dtypes_ref": ["float32"], "scale": [None]}
+        arrays |= {
+            f"{k}.r.0": REF_OUT,
+            f"{k}.g.0": REF_OUT.astype(np.float64),
+            f"{k}.c1.0": out,
+            f"{k}.c2.0": out,
+        }
+        if ablated is not None:
+            arrays[f"{k}.a.0"] = ablated
+            rec["ablation"] = {"evidence": {}}
+        cases[k] = rec
+    return signed({"seed": 7, "degenerate": [], "cases": cases, "audit": audit or {"worker": {}}}, arrays)
 
 
-def test_plan_covers_every_shape_and_distribution() -> None:
+def test_plan_covers_every_shape_and_distribution_without_seeds() -> None:
     cases = plan_cases(3, 3)
     assert {c["shape"] for c in cases} == {0, 1, 2}
     assert {c["dist"] for c in cases} == {"task", "normal", "edge"}
-    assert len({c["seed"] for c in cases}) == len(cases)
+    assert all("seed" not in c for c in cases)  # the supervisor derives them from the secret seed
     assert sum(c["shape"] == 0 for c in cases) == 4  # the timing shape gets one more
+
+
+def test_job_carries_secrets_only_for_the_supervisor() -> None:
+    assert JOB["key"] == KEY.hex() and JOB["seed"] == 7
+    assert JOB["worker_env"]["CHIPSMITH_KERNEL_GUARD"] == "1"
+    assert "key" not in json.dumps(JOB["worker_env"]) and "seed" not in JOB["worker_env"]
 
 
 def test_worker_command_carries_environment() -> None:
@@ -62,43 +71,114 @@ def test_worker_command_carries_environment() -> None:
 
 
 def test_pass() -> None:
-    assert judge(ref_result(), cand_result(), JOB, SPEC, True).status == "pass"
+    rep = judge(result(), JOB, KEY, SPEC, True)
+    assert rep.status == "pass" and rep.caught_by is None, rep.message
 
 
-def test_mismatch() -> None:
-    rep = judge(ref_result(), cand_result(REF_OUT + 1), JOB, SPEC, True)
-    assert rep.status == "mismatch" and "outside atol" in rep.message
+def test_mismatch_is_caught_by_the_comparison() -> None:
+    rep = judge(result(REF_OUT + 1), JOB, KEY, SPEC, True)
+    assert rep.status == "mismatch" and "outside atol" in rep.message and rep.caught_by == "comparison"
+
+
+def test_wrong_dtype_is_a_mismatch() -> None:
+    rep = judge(result(dtypes=["float16"]), JOB, KEY, SPEC, True)
+    assert rep.status == "mismatch" and "dtype" in rep.message
 
 
 @pytest.mark.parametrize(
-    "extra,check",
+    "extra,check,mechanism",
     [
-        ({"bad_ops": {"relu": 1}}, "torch-compute"),
-        ({"oob_writes": 1}, "out-of-bounds"),
-        ({"digest_after": "changed"}, "input-mutation"),
-        ({"digest_before": "other"}, "inputs-tampered"),
-        ({"new_threads": 1}, "side-thread"),
-        ({"types": ["mymod.Lazy"]}, "tensor-subclass"),
-        ({"changed_after_return": True}, "side-work"),
-        ({"ref_calls": 2}, "reference"),
+        ({"bad_ops": {"relu": 1}}, "torch-compute", "guard"),
+        ({"oob_writes": 1}, "out-of-bounds", "guard"),
+        ({"input_mutation": True}, "input-mutation", "shared-memory"),
+        ({"input_oob": 1}, "input-out-of-bounds", "shared-memory"),
+        ({"new_threads": 1}, "side-thread", "guard"),
+        ({"types": ["mymod.Lazy"]}, "tensor-subclass", "guard"),
+        ({"uncovered": [0]}, "launch-output", "guard"),
     ],
 )
-def test_dynamic_evidence_is_cheat(extra: dict, check: str) -> None:
-    rep = judge(ref_result(), cand_result(**extra), JOB, SPEC, True)
+def test_call_evidence_is_cheat(extra: dict, check: str, mechanism: str) -> None:
+    rep = judge(result(**extra), JOB, KEY, SPEC, True)
     assert rep.status == "cheat" and check in {f["check"] for f in rep.findings}
+    assert rep.caught_by == mechanism and mechanism in MECHANISMS
 
 
-def test_worker_failures_are_classified() -> None:
-    crashed = ExecResult(exit_code=-11, stdout="", stderr="Segmentation fault")
-    assert judge(ref_result(), crashed, JOB, SPEC, True).status == "runtime"
+@pytest.mark.parametrize(
+    "audit,check",
+    [
+        ({"worker": {"unverified_code": ["/tmp/evil.so"]}}, "unverified-code"),
+        ({"worker": {"unverified_code": None}}, "unverified-code"),
+        ({"worker": {"gap_cpu_ms": 500.0, "in_call_cpu_ms": 10.0}}, "idle-cpu"),
+        ({"worker": {}, "extra_processes": 1}, "child-process"),
+        ({"worker": {}, "changed_after_reply": True}, "side-work"),
+        ({"worker": {"peak_kb": 10 * 2**20}}, "peak-memory"),
+    ],
+)
+def test_what_the_supervisor_saw_is_cheat(audit: dict, check: str) -> None:
+    rep = judge(result(audit=audit), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and check in {f["check"] for f in rep.findings}, rep.findings
+
+
+def test_little_cpu_between_calls_is_not_flagged() -> None:
+    rep = judge(result(audit={"worker": {"gap_cpu_ms": 1.0, "in_call_cpu_ms": 10.0}}), JOB, KEY, SPEC, True)
+    assert rep.status == "pass"
+
+
+def test_ablation_that_changes_nothing_is_cheat_but_not_when_the_output_is_wrong() -> None:
+    rep = judge(result(ablated=REF_OUT.copy()), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and rep.caught_by == "ablation"
+    nan = np.full_like(REF_OUT, np.nan)
+    assert judge(result(ablated=nan), JOB, KEY, SPEC, True).status == "pass"
+    wrong = judge(result(REF_OUT + 1, ablated=REF_OUT + 1), JOB, KEY, SPEC, True)
+    assert wrong.status == "mismatch"  # an output that is wrong anyway is a mismatch, not an ablation cheat
+
+
+def test_unsigned_or_foreign_results_are_forged() -> None:
+    good = result()
+    tampered = dict(
+        good.files, **{"result.json": good.files["result.json"].replace(b'"seed": 7', b'"seed": 8')}
+    )
+    rep = judge(ExecResult(exit_code=0, stdout="", stderr="", files=tampered), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and rep.caught_by == "signature"
+    other_key = signed({"seed": 7, "cases": {}}, {}, key=b"x" * 32)
+    assert judge(other_key, JOB, KEY, SPEC, True).status == "cheat"
+    partial = ExecResult(exit_code=-9, stdout="", stderr="", files={"result.json": b"{}"})
+    assert judge(partial, JOB, KEY, SPEC, True).findings[0]["check"] == "forged-result"
+
+
+def test_missing_result_is_a_runtime_failure_or_a_timeout() -> None:
+    crashed = ExecResult(exit_code=-9, stdout="", stderr="Killed")
+    rep = judge(crashed, JOB, KEY, SPEC, True)
+    assert rep.status == "runtime" and "signal 9" in rep.message
     hung = ExecResult(exit_code=-9, stdout="", stderr="", timed_out=True)
-    assert judge(ref_result(), hung, JOB, SPEC, True).status == "timeout"
-    fatal = result({"fatal": {"kind": "compile", "message": "CompileError: g++ said no"}}, {}, exit_code=3)
-    assert judge(ref_result(), fatal, JOB, SPEC, True).status == "compile"
+    assert judge(hung, JOB, KEY, SPEC, True).status == "timeout"
+
+
+@pytest.mark.parametrize("kind", ["compile", "runtime", "timeout"])
+def test_candidate_failures_are_classified(kind: str) -> None:
+    rep = judge(
+        signed({"seed": 1, "fatal": {"kind": kind, "message": "boom\nmore"}}, {}), JOB, KEY, SPEC, True
+    )
+    assert rep.status == kind and rep.message == "boom"
 
 
 def test_degenerate_or_failing_reference_is_unusable() -> None:
-    rep = judge(ref_result(["output 0 is constant (0)"]), cand_result(), JOB, SPEC, True)
+    deg = signed({"seed": 1, "degenerate": ["output 0 is constant (0)"]}, {})
+    rep = judge(deg, JOB, KEY, SPEC, True)
     assert rep.status == "unusable" and "constant" in rep.message
-    broken = result({"fatal": {"kind": "reference", "message": "boom"}}, {}, exit_code=3)
-    assert judge(broken, cand_result(), JOB, SPEC, True).status == "unusable"
+    broken = signed({"seed": 1, "fatal": {"kind": "reference", "message": "boom"}}, {})
+    assert judge(broken, JOB, KEY, SPEC, True).status == "unusable"
+
+
+def test_timing_subtracts_the_channel() -> None:
+    t = {
+        "candidate_ms": [1.2, 1.3, 1.1, 1.2],
+        "null_ms": [0.2, 0.2, 0.3, 0.2],
+        "candidate_cpu_ms": [1.0] * 4,
+        "null_cpu_ms": [0.1] * 4,
+        "baseline_ms": [2.0] * 4,
+    }
+    m = timing_metrics(t, True)
+    assert m["candidate_ms"] == pytest.approx(1.0) and m["speedup"] == pytest.approx(2.0)
+    assert m["candidate_cpu_ms"] == pytest.approx(0.9) and m["channel_ms"] == pytest.approx(0.2)
+    assert timing_metrics(t, False)["speedup"] is None

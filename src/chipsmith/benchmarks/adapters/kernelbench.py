@@ -19,7 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from chipsmith.benchmarks.adapters._common import SuiteError, read_text, suite_dir
+from chipsmith.benchmarks.kernel_tasks import kernel_task
 from chipsmith.benchmarks.task import Task
+from chipsmith.tools.kernels.sizes import scale
+
+__all__ = ["load_suite", "scale", "size_constants", "variants"]
 
 SUITE = "kernelbench"
 DEFAULT_MAX_ELEMENTS = 4_000_000
@@ -48,11 +52,6 @@ def size_constants(src: str) -> dict[str, int]:
     return out
 
 
-def scale(consts: dict[str, int], factor: float) -> dict[str, int]:
-    """Pure: every size times ``factor``, at least 1."""
-    return {k: max(1, int(round(v * factor))) for k, v in consts.items()}
-
-
 def variants(fit: dict[str, int]) -> list[dict[str, int]]:
     """Pure: the fitted shape (timing shape), half of it, and an odd size near half."""
 
@@ -79,8 +78,6 @@ def task_id(path: Path) -> str:
 
 def load_suite(arg: str | None, sandbox: Any = None) -> list[Task]:
     """Every problem file under ``arg`` -> a kernel Task with scaled shapes (or marked unusable)."""
-    from chipsmith.benchmarks.kernel_suites import kernel_task
-
     root = suite_dir(arg, SUITE)
     files = problem_files(root)
     if not files:

@@ -14,8 +14,8 @@ from typing import Any
 
 import torch
 
-from chipsmith.benchmarks.adapters.kernelbench import scale
 from chipsmith.tools.kernels._worker_common import load_module
+from chipsmith.tools.kernels.sizes import scale
 
 MAX_HALVINGS = 40
 

@@ -148,8 +148,10 @@ def unverified_code(
             continue
         if path.startswith("/memfd:") and inode in verified_inodes:
             continue
-        if path and not path.startswith("/memfd:") and any(
-            path == r or path.startswith(r.rstrip("/") + "/") for r in allowed_roots
+        if (
+            path
+            and not path.startswith("/memfd:")
+            and any(path == r or path.startswith(r.rstrip("/") + "/") for r in allowed_roots)
         ):
             continue
         bad.append(path or "anonymous executable memory")

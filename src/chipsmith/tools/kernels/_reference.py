@@ -83,7 +83,11 @@ def _error_scales(m64: Any, args: list[Any], dtypes: list[torch.dtype], seed: in
         for i in picks:
             grads = torch.autograd.grad(flat[i], wrt, retain_graph=True, allow_unused=True)
             k = sum(int(torch.count_nonzero(g)) for g in grads if g is not None)
-            cond = sum(float((g.abs() * x.detach().abs()).sum()) for g, x in zip(grads, wrt, strict=True) if g is not None)
+            cond = sum(
+                float((g.abs() * x.detach().abs()).sum())
+                for g, x in zip(grads, wrt, strict=True)
+                if g is not None
+            )
             worst = max(worst, math.sqrt(max(k, 1)) * cond)
         scales.append(UNIT_ROUNDOFF.get(dt, 2.0**-24) * worst)
     return scales

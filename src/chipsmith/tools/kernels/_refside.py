@@ -91,12 +91,17 @@ class ReferenceSide:
         """Reference outputs in the task dtype (``r``), fp64 (``g``) and honest-error scales."""
         _, model, m64 = self.model(s)
         r = run(model, args)
-        out: dict[str, Any] = {"r": [to_numpy(o) for o in r], "dtypes": [str(o.dtype).replace("torch.", "") for o in r]}
+        out: dict[str, Any] = {
+            "r": [to_numpy(o) for o in r],
+            "dtypes": [str(o.dtype).replace("torch.", "") for o in r],
+        }
         out["g"], out["scale"] = None, [None] * len(r)
         if m64 is not None:
             try:
                 out["g"] = [to_numpy(o.double()) for o in run(m64, widen(args))]
-                out["scale"] = error_scales(m64, args, [o.dtype for o in r], derive_seed(self.seed, name + "/s"))
+                out["scale"] = error_scales(
+                    m64, args, [o.dtype for o in r], derive_seed(self.seed, name + "/s")
+                )
             except Exception as exc:  # an op without an fp64 kernel: no precision check for it
                 out["fp64_error"] = f"{type(exc).__name__}: {exc}"[:300]
         return out

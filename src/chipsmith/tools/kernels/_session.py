@@ -58,7 +58,8 @@ class Zygote:
 
     def _drain(self) -> None:
         assert self.proc.stderr is not None
-        for chunk in iter(lambda: self.proc.stderr.read1(4096), b""):  # type: ignore[union-attr]
+        fd = self.proc.stderr.fileno()
+        for chunk in iter(lambda: os.read(fd, 4096), b""):
             self._tail += chunk
             del self._tail[:-STDERR_TAIL]
 
@@ -76,7 +77,9 @@ class Zygote:
                 raise WorkerFailure("timeout", "the worker process could not be started in time") from exc
         if not data:
             tail = self.stderr_tail()
-            raise WorkerFailure("runtime", f"the worker process could not be started: {tail or 'the zygote died'}")
+            raise WorkerFailure(
+                "runtime", f"the worker process could not be started: {tail or 'the zygote died'}"
+            )
         return json.loads(data)  # type: ignore[no-any-return]
 
     def kill(self) -> None:
@@ -90,7 +93,9 @@ class Zygote:
 class WorkerSession:
     """One worker process (forked by the zygote) and its channel."""
 
-    def __init__(self, name: str, zygote: Zygote, source: bytes, libs: dict[str, int], deadline: float) -> None:
+    def __init__(
+        self, name: str, zygote: Zygote, source: bytes, libs: dict[str, int], deadline: float
+    ) -> None:
         self.name = name
         self.deadline = deadline
         self.zygote = zygote
@@ -116,7 +121,9 @@ class WorkerSession:
     def failure(self, exc: ch.ChannelError) -> WorkerFailure:
         """What a broken channel means: a timeout, or a crash (with the signal and stderr's last line)."""
         if exc.kind == "timeout":
-            return WorkerFailure("timeout", f"the candidate ({self.name}) did not answer within the time limit")
+            return WorkerFailure(
+                "timeout", f"the candidate ({self.name}) did not answer within the time limit"
+            )
         st = None
         for _ in range(100):
             st = self.zygote.ask({"op": "status", "pid": self.pid}, [], time.monotonic() + 5).get("status")

@@ -84,7 +84,9 @@ def allowed_roots(job: dict[str, Any]) -> list[str]:
 class Supervisor:
     """One check: the zygote, the workers, the phases, the audits and the signed result."""
 
-    def __init__(self, job: dict[str, Any], key: bytes, ref_path: str, source: bytes, libs: dict[str, dict[str, int]]) -> None:
+    def __init__(
+        self, job: dict[str, Any], key: bytes, ref_path: str, source: bytes, libs: dict[str, dict[str, int]]
+    ) -> None:
         from chipsmith.tools.kernels._session import WorkerSession, Zygote
 
         self.started = time.monotonic()
@@ -124,7 +126,9 @@ class Supervisor:
         job = self.job
         ref = ReferenceSide(self.ref_path, job["shapes"], job["device"], int(job["seed"]))
         mod, model, _ = ref.model(smallest_shape(job["shapes"]))
-        self.meta["degenerate"] = degenerate_reasons(mod, model, derive_seed(ref.seed, "degenerate"), job["device"])
+        self.meta["degenerate"] = degenerate_reasons(
+            mod, model, derive_seed(ref.seed, "degenerate"), job["device"]
+        )
         if self.meta["degenerate"]:
             return
         phases = Phases(job, ref, self.w)

@@ -12,6 +12,7 @@ only fail a candidate: this process is the candidate's, so nothing it says can m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -22,7 +23,18 @@ from typing import Any
 from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels._worker_common import as_list, drop_privileges, load_source, set_threads
 
-TORCH_DTYPES = ("float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool")
+TORCH_DTYPES = (
+    "float32",
+    "float64",
+    "float16",
+    "bfloat16",
+    "int8",
+    "uint8",
+    "int16",
+    "int32",
+    "int64",
+    "bool",
+)
 
 
 class Launches:
@@ -89,7 +101,11 @@ class Worker:
             n = 1
             for s in key[2]:
                 n *= s
-            t = self.torch.frombuffer(self.mm, dtype=dt, count=n, offset=key[0]) if n else self.torch.empty(0, dtype=dt)
+            t = (
+                self.torch.frombuffer(self.mm, dtype=dt, count=n, offset=key[0])
+                if n
+                else self.torch.empty(0, dtype=dt)
+            )
             self.views[key] = t.view(key[2])
         t = self.views[key]
         if self.device == "cpu":
@@ -120,11 +136,15 @@ class Worker:
 
         model = self.models[int(req["shape"])]
         args = self.args(req["inputs"])
+        guard = self.guard and req.get("guard", True)
         before = {t.ident for t in self.threads()}
-        mode = GuardMode(flag_compute=self.guard, guard_alloc=self.guard)
+        mode = GuardMode(flag_compute=guard, guard_alloc=guard)
         if self.launches is not None:
             self.launches.ranges = []
-        with self.torch.no_grad(), mode:
+        if guard:
+            with mode:
+                out = model(*args)
+        else:
             out = model(*args)
         if self.device == "cuda":
             self.torch.cuda.synchronize()
@@ -138,7 +158,9 @@ class Worker:
         if self.launches is not None:
             evidence["launches"] = len(self.launches.ranges)
             evidence["uncovered"] = [
-                i for i, o in enumerate(outs) if isinstance(o, self.torch.Tensor) and not self.launches.covers(o)
+                i
+                for i, o in enumerate(outs)
+                if isinstance(o, self.torch.Tensor) and not self.launches.covers(o)
             ]
         reply = self.write_outputs(outs, req["out"])
         reply["evidence"] = evidence
@@ -148,7 +170,9 @@ class Worker:
         """The channel alone: copy blocks of the given sizes into the output area, no forward."""
         sizes = tuple(int(n) for n in req["sizes"])
         if sizes not in self.blanks:
-            self.blanks[sizes] = [self.torch.zeros(n, dtype=self.torch.uint8, device=self.device) for n in sizes]
+            self.blanks[sizes] = [
+                self.torch.zeros(n, dtype=self.torch.uint8, device=self.device) for n in sizes
+            ]
         return self.write_outputs(self.blanks[sizes], req["out"])
 
     def write_outputs(self, outs: list[Any], area: list[int]) -> dict[str, Any]:
@@ -165,7 +189,14 @@ class Worker:
                 return {"error": "outputs larger than the reference's", "kind": "mismatch"}
             if n:
                 torch.frombuffer(self.mm, dtype=torch.uint8, count=n, offset=off).copy_(raw)  # type: ignore[arg-type]
-            descs.append({"dtype": str(o.dtype).replace("torch.", ""), "shape": list(o.shape), "offset": off, "nbytes": n})
+            descs.append(
+                {
+                    "dtype": str(o.dtype).replace("torch.", ""),
+                    "shape": list(o.shape),
+                    "offset": off,
+                    "nbytes": n,
+                }
+            )
             off = ch.aligned(off + n)
         return {"outputs": descs}
 
@@ -215,14 +246,14 @@ def run_forked(req: dict[str, Any], fds: list[int]) -> int:
     try:
         cand = load_candidate(source, launches)
     except BaseException as exc:
-        kind = "compile" if type(exc).__name__ in ("CompileError", "LookupError", "SyntaxError") else "runtime"
+        kind = (
+            "compile" if type(exc).__name__ in ("CompileError", "LookupError", "SyntaxError") else "runtime"
+        )
         msg = f"importing the candidate failed: {type(exc).__name__}: {exc}"
         ch.send(rep_fd, {"op": "fatal", "kind": kind, "message": msg[-2000:]})
         return 3
     started = sum(1 for t in threading.enumerate() if t.ident not in before and t.is_alive())
     ch.send(rep_fd, {"op": "ready", "import_threads": started})
-    try:
+    with contextlib.suppress(ch.ChannelError):  # the supervisor went away: nothing left to answer
         Worker(cand, shm_fd, launches).serve(req_fd, rep_fd)
-    except ch.ChannelError:
-        pass  # the supervisor went away: nothing left to answer
     return 0

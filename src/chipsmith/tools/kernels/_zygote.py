@@ -14,6 +14,7 @@ Runs in the sandbox, started by the supervisor; imports torch.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -58,10 +59,8 @@ def child(req: dict[str, Any], fds: list[int]) -> None:
     keep = set(fds) | {0, 1, 2}
     for name in os.listdir("/proc/self/fd"):
         if int(name) not in keep:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(int(name))
-            except OSError:
-                pass
     os.environ.update(req.get("env", {}))
     from chipsmith.tools.kernels._worker import run_forked
 

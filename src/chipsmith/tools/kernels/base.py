@@ -86,7 +86,7 @@ class KernelBackend:
         """How the supervisor starts this backend's worker; compiled libraries get an ablated twin."""
         from chipsmith.tools.kernels.elfcheck import ablated
 
-        libs = [(d, b, ablated(b)) for d, b in self.libraries(src)]
+        libs: list[tuple[str, bytes, bytes | None]] = [(d, b, ablated(b)) for d, b in self.libraries(src)]
         return WorkerSetup(
             device=self.device(), guard=self.guard, env=self.worker_env(), libs=libs, ablation=bool(libs)
         )

@@ -1,14 +1,13 @@
-"""Control candidates that calibrate the harness: the reference must score 100%, null 0%.
+"""Control sources that calibrate the harness: the reference must score 100%, null 0%.
 
-``reference_candidate`` submits the task's reference with ``ModelNew = Model`` on the ``torch``
-backend (eager PyTorch: the baseline). ``null_candidate`` returns uninitialised tensors of the
-right shape and dtype without computing anything (shapes are found by running the reference on
-torch's meta device, which computes nothing); on any honest harness it fails every task.
+``reference_source`` is the task's reference with ``ModelNew = Model`` (run on the ``torch``
+backend: eager PyTorch, the baseline). ``null_source`` returns uninitialised tensors of the right
+shape and dtype without computing anything (shapes are found by running the reference on torch's
+meta device, which computes nothing); on any honest harness it fails every task. The benchmark
+side wraps them into candidates (``chipsmith.benchmarks.kernel_tasks``).
 """
 
 from __future__ import annotations
-
-from chipsmith.benchmarks.task import Candidate, Task
 
 NULL_MODEL = '''
 
@@ -30,19 +29,11 @@ class ModelNew(nn.Module):
 '''
 
 
-def _reference(task: Task) -> str:
-    return task.hidden.files["reference.py"].decode()
+def reference_source(reference: str) -> str:
+    """The reference itself as a kernel file (expected on the ``torch`` backend: pass, speedup 1.0)."""
+    return reference + "\n\nModelNew = Model\n"
 
 
-def reference_candidate(task: Task) -> Candidate:
-    """The reference itself as a ``torch`` candidate (expected: pass, speedup 1.0)."""
-    src = _reference(task) + "\n\nModelNew = Model\n"
-    return Candidate(
-        task_id=task.id, files={"candidate.py": src}, backend="torch", meta={"control": "reference"}
-    )
-
-
-def null_candidate(task: Task) -> Candidate:
-    """A candidate that computes nothing (expected: fail with mismatch)."""
-    src = _reference(task) + NULL_MODEL
-    return Candidate(task_id=task.id, files={"candidate.py": src}, backend="torch", meta={"control": "null"})
+def null_source(reference: str) -> str:
+    """A kernel file that computes nothing (expected: fail with mismatch)."""
+    return reference + NULL_MODEL

@@ -15,7 +15,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
+from elftools.elf.gnuversions import GNUVerNeedSection, GNUVerSymSection
+from elftools.elf.sections import SymbolTableSection
 
 RUNTIME_LIBS = frozenset(
     """libc.so.6 libm.so.6 libmvec.so.1 libstdc++.so.6 libgcc_s.so.1 libgomp.so.1 ld-linux-x86-64.so.2""".split()  # noqa: SIM905
@@ -47,10 +50,10 @@ class Import:
 def _versions(elf: ELFFile) -> dict[int, str]:
     sec = elf.get_section_by_name(".gnu.version_r")
     out: dict[int, str] = {}
-    if sec is not None:
+    if isinstance(sec, GNUVerNeedSection):
         for need, auxes in sec.iter_versions():
             for aux in auxes:
-                out[int(aux["vna_other"])] = need.name
+                out[int(aux["vna_other"])] = str(need.name)
     return out
 
 
@@ -61,18 +64,21 @@ def imports(data: bytes) -> tuple[list[Import], list[str]]:
     versym = elf.get_section_by_name(".gnu.version")
     libs = _versions(elf)
     out = []
-    for i, sym in enumerate(dynsym.iter_symbols() if dynsym is not None else []):
+    for i, sym in enumerate(dynsym.iter_symbols() if isinstance(dynsym, SymbolTableSection) else []):
         if sym["st_shndx"] != "SHN_UNDEF" or not sym.name:
             continue
-        ndx = versym.get_symbol(i)["ndx"] if versym is not None else None
+        ndx = versym.get_symbol(i)["ndx"] if isinstance(versym, GNUVerSymSection) else None
         lib = libs.get(ndx) if isinstance(ndx, int) else None
         out.append(Import(sym.name, lib, sym["st_info"]["bind"] == "STB_WEAK"))
     dyn = elf.get_section_by_name(".dynamic")
-    needed = [t.needed for t in dyn.iter_tags() if t.entry.d_tag == "DT_NEEDED"] if dyn is not None else []
+    tags = dyn.iter_tags() if isinstance(dyn, DynamicSection) else []
+    needed = [str(getattr(t, "needed", "")) for t in tags if t.entry.d_tag == "DT_NEEDED"]
     return out, needed
 
 
-def symbol_problems(data: bytes, extra_libs: frozenset[str] = frozenset(), allow_loader: bool = False) -> list[str]:
+def symbol_problems(
+    data: bytes, extra_libs: frozenset[str] = frozenset(), allow_loader: bool = False
+) -> list[str]:
     """Why the library may not be run as a kernel (empty: fine). ``allow_loader``: CUDA's static
     runtime loads the driver with dlopen, so CUDA libraries may."""
     try:
@@ -80,14 +86,20 @@ def symbol_problems(data: bytes, extra_libs: frozenset[str] = frozenset(), allow
     except Exception as exc:  # not an ELF library at all
         return [f"not a readable shared library ({type(exc).__name__})"]
     allowed = RUNTIME_LIBS | extra_libs
-    problems = [f"links {lib}, which is not a C/C++/OpenMP runtime" for lib in needed if lib not in allowed and not _cudart(lib, extra_libs)]
+    problems = [
+        f"links {lib}, which is not a C/C++/OpenMP runtime"
+        for lib in needed
+        if lib not in allowed and not _cudart(lib, extra_libs)
+    ]
     for s in syms:
         if s.library is None:
             if not (s.weak and s.name in HARMLESS_UNVERSIONED):
                 problems.append(f"imports {s.name} from outside the C/C++/OpenMP runtime")
         elif s.library not in allowed and not _cudart(s.library, extra_libs):
             problems.append(f"imports {s.name} from {s.library}")
-        elif (s.name in DENIED and not (allow_loader and s.name.startswith("dl"))) or s.name.startswith(DENIED_PREFIXES):
+        elif (s.name in DENIED and not (allow_loader and s.name.startswith("dl"))) or s.name.startswith(
+            DENIED_PREFIXES
+        ):
             problems.append(f"calls {s.name} ({s.library}), which a kernel does not need")
     return problems
 
@@ -101,7 +113,7 @@ def entry_points(data: bytes) -> list[tuple[str, int, int]]:
     elf = ELFFile(io.BytesIO(data))
     dynsym = elf.get_section_by_name(".dynsym")
     out = []
-    for sym in dynsym.iter_symbols() if dynsym is not None else []:
+    for sym in dynsym.iter_symbols() if isinstance(dynsym, SymbolTableSection) else []:
         info = sym["st_info"]
         if (
             sym["st_shndx"] == "SHN_UNDEF"

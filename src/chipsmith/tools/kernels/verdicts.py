@@ -24,6 +24,8 @@ ABLATION_UNCHANGED = 0.9
 is not what computed them."""
 IDLE_CPU_FLOOR_MS = 20.0
 IDLE_CPU_SHARE = 0.25
+CHANNEL_SHARE = 0.25
+"""A kernel time below this share of the channel's round trip is flagged as imprecise."""
 """Worker CPU between calls is flagged above max(floor, share x its CPU inside calls)."""
 
 MECHANISMS = {
@@ -67,16 +69,24 @@ def fatal_report(res: ExecResult, meta: dict[str, Any] | None, problem: str) -> 
     """The report for a run that has no usable result, or that reports a fatal error."""
     if problem == "forged":
         f = finding("forged-result", "the result files do not carry the supervisor's signature")
-        return CheckReport(status="cheat", message=f.message, findings=[f.model_dump()], caught_by="signature")
+        return CheckReport(
+            status="cheat", message=f.message, findings=[f.model_dump()], caught_by="signature"
+        )
     if problem == "missing" or meta is None:
         if res.timed_out:
             return CheckReport(status="timeout", message="the check did not finish within the time limit")
         how = f"killed by signal {-res.exit_code}" if res.exit_code < 0 else f"exit code {res.exit_code}"
         tail = (res.stderr.strip().splitlines() or ["no output"])[-1][:300]
-        return CheckReport(status="runtime", message=f"the supervisor ended without a result ({how}): {tail}", caught_by="supervisor")
+        return CheckReport(
+            status="runtime",
+            message=f"the supervisor ended without a result ({how}): {tail}",
+            caught_by="supervisor",
+        )
     fatal = meta.get("fatal")
     if fatal and fatal.get("kind") == "reference":
-        return CheckReport(status="unusable", message=f"reference failed: {fatal['message'].splitlines()[0][:400]}")
+        return CheckReport(
+            status="unusable", message=f"reference failed: {fatal['message'].splitlines()[0][:400]}"
+        )
     if meta.get("degenerate"):
         return CheckReport(status="unusable", message="degenerate task: " + "; ".join(meta["degenerate"]))
     if fatal:
@@ -103,7 +113,12 @@ def case_findings(key: str, ev: dict[str, Any]) -> list[Finding]:
     if ev.get("input_mutation"):
         f.append(finding("input-mutation", f"{key}: forward modified its inputs"))
     if ev.get("uncovered"):
-        f.append(finding("launch-output", f"{key}: output(s) {ev['uncovered']} were not passed to any kernel launch"))
+        f.append(
+            finding(
+                "launch-output",
+                f"{key}: output(s) {sorted(set(ev['uncovered']))} were not passed to any kernel launch",
+            )
+        )
     return f
 
 
@@ -118,22 +133,31 @@ def audit_findings(meta: dict[str, Any], ref_bytes: int) -> list[Finding]:
         f.append(finding("side-work", "the output area changed after the worker had replied"))
     if a.get("extra_processes"):
         f.append(finding("child-process", f"the worker left {a['extra_processes']} process(es) running"))
-    if w and w.get("unverified_code") is None:
+    if "unverified_code" in w and w["unverified_code"] is None:
         f.append(finding("unverified-code", "the worker hid its memory map from the supervisor"))
     for name in ("worker", "ablation"):
         for path in (a.get(name) or {}).get("unverified_code") or []:
             f.append(finding("unverified-code", f"the {name} ran code that was not verified: {path}"))
     gap, inside = w.get("gap_cpu_ms", 0.0), w.get("in_call_cpu_ms", 0.0)
     if gap > max(IDLE_CPU_FLOOR_MS, IDLE_CPU_SHARE * inside):
-        f.append(finding("idle-cpu", f"the worker burned {gap:.1f} ms of CPU between calls ({inside:.1f} ms inside them)"))
+        f.append(
+            finding(
+                "idle-cpu",
+                f"the worker burned {gap:.1f} ms of CPU between calls ({inside:.1f} ms inside them)",
+            )
+        )
     growth = w.get("peak_kb", 0) - meta.get("ready_peak_kb", 0)
     budget = PEAK_GROWTH_FLOOR_KB + 16 * ref_bytes // 1024
     if growth > budget:
-        f.append(finding("peak-memory", f"peak memory grew {growth // 1024} MB (allowed {budget // 1024} MB)"))
+        f.append(
+            finding("peak-memory", f"peak memory grew {growth // 1024} MB (allowed {budget // 1024} MB)")
+        )
     return f
 
 
-def compare_case(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec: CheckSpec) -> tuple[str, str] | None:
+def compare_case(
+    key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec: CheckSpec
+) -> tuple[str, str] | None:
     """(kind, message) for the first bad output of a case (every call of it), or None."""
     atol, rtol = tolerances(spec.dtype, spec.atol, spec.rtol)
     n = sum(1 for k in arr if k.startswith(f"{key}.r."))
@@ -151,7 +175,15 @@ def compare_case(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec
             c = arr.get(f"{key}.{call}.{i}")
             if c is None:
                 return "mismatch", f"{key}: output {i} missing on call {call}"
-            res = check_output(c, arr[f"{key}.r.{i}"], arr.get(f"{key}.g.{i}"), atol, rtol, spec.dtype, scales[i] if i < len(scales) else None)
+            res = check_output(
+                c,
+                arr[f"{key}.r.{i}"],
+                arr.get(f"{key}.g.{i}"),
+                atol,
+                rtol,
+                spec.dtype,
+                scales[i] if i < len(scales) else None,
+            )
             if not res.ok:
                 which = {"c1": "1st", "c2": "2nd"}[call]
                 return res.kind, f"{key} ({which} call) output {i}: {res.message}"
@@ -165,7 +197,12 @@ def ablation_findings(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any])
     if abl is None:
         return []
     if "error" in abl:
-        return [finding("ablation", f"{key}: with its compiled code made a no-op the candidate failed ({abl['error'][:200]})")]
+        return [
+            finding(
+                "ablation",
+                f"{key}: with its compiled code made a no-op the candidate failed ({abl['error'][:200]})",
+            )
+        ]
     out = []
     i = 0
     while f"{key}.c1.{i}" in arr:
@@ -173,7 +210,12 @@ def ablation_findings(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any])
         if a is not None and a.shape == c.shape and c.size:
             same = np.count_nonzero((a == c) | (np.isnan(a) & np.isnan(c)) if a.dtype.kind == "f" else a == c)
             if same >= ABLATION_UNCHANGED * c.size:
-                out.append(finding("ablation", f"{key}: output {i} is unchanged in {same} of {c.size} elements when the compiled code does nothing: the work is done elsewhere"))
+                out.append(
+                    finding(
+                        "ablation",
+                        f"{key}: output {i} is unchanged in {same} of {c.size} elements when the compiled code does nothing: the work is done elsewhere",
+                    )
+                )
         i += 1
     return out
 
@@ -198,13 +240,19 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
         elif mismatch is None:
             mismatch = bad
     if meta.get("ablation_fatal") and not mismatch:
-        findings.append(finding("ablation", f"the candidate could not run with its compiled code made a no-op: {meta['ablation_fatal']}"))
+        findings.append(
+            finding(
+                "ablation",
+                f"the candidate could not run with its compiled code made a no-op: {meta['ablation_fatal']}",
+            )
+        )
     if mismatch and mismatch[0] == "precision":
         findings.append(finding("precision-downgrade", mismatch[1]))
     metrics: dict[str, Any] = {"seed": meta.get("seed"), "phase_s": meta.get("marks")}
     if any(r.get("fp64_error") for r in cases.values()):
         metrics["fp64_skipped"] = sum(1 for r in cases.values() if r.get("fp64_error"))
     metrics["flags"] = audit_flags(meta)
+    metrics["watch"] = watch_summary(meta)
     if findings:
         first = findings[0]
         return CheckReport(
@@ -216,11 +264,24 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
             caught_by=first.mechanism,
         )
     if mismatch:
-        return CheckReport(status="mismatch", message=mismatch[1], cases=len(keys), metrics=metrics, caught_by="comparison")
+        return CheckReport(
+            status="mismatch", message=mismatch[1], cases=len(keys), metrics=metrics, caught_by="comparison"
+        )
     timing = timing_metrics(meta.get("timing"), timing_ok)
     metrics.update({k: v for k, v in timing.items() if k != "flags"})
     metrics["flags"] += timing["flags"]
     return CheckReport(status="pass", message=f"{len(keys)} cases correct", cases=len(keys), metrics=metrics)
+
+
+def watch_summary(meta: dict[str, Any]) -> dict[str, Any]:
+    """What the supervisor measured of the worker, for reports (CPU in and between calls, ...)."""
+    a = meta.get("audit") or {}
+    w = a.get("worker") or {}
+    keys = ("calls", "in_call_cpu_ms", "gap_cpu_ms", "threads", "peak_kb")
+    out = {k: round(w[k], 3) if isinstance(w.get(k), float) else w.get(k) for k in keys if k in w}
+    out["extra_processes"] = a.get("extra_processes", 0)
+    out["running_between_calls"] = a.get("running_between_calls", 0)
+    return out
 
 
 def audit_flags(meta: dict[str, Any]) -> list[str]:
@@ -228,28 +289,38 @@ def audit_flags(meta: dict[str, Any]) -> list[str]:
     w = (meta.get("audit") or {}).get("worker") or {}
     cap = w.get("cap_eff", "")
     if cap and cap.strip("0"):
-        return ["the worker kept capabilities (CapEff " + cap + "): the sandbox does not drop them, so the trust boundary is weaker"]
+        return [
+            "the worker kept capabilities (CapEff "
+            + cap
+            + "): the sandbox does not drop them, so the trust boundary is weaker"
+        ]
     return []
 
 
 def timing_metrics(timing: dict[str, Any] | None, meaningful: bool) -> dict[str, Any]:
-    """``candidate_ms`` (worker wall time minus the channel's own), ``candidate_cpu_ms``,
-    ``baseline_ms`` medians, ``speedup`` and review ``flags`` (None when not timed)."""
+    """``candidate_ms`` (the worker's wall time per call minus the channel's own, both medians over
+    the timed calls), ``candidate_cpu_ms`` likewise from its CPU clock, ``baseline_ms``, ``speedup``
+    and review ``flags`` (None when not timed)."""
     if not timing:
         return {"speedup": None, "candidate_ms": None, "baseline_ms": None, "flags": []}
-    c = [max(x - n, 1e-6) for x, n in zip(timing["candidate_ms"], timing["null_ms"], strict=True)]
-    cpu = [max(x - n, 0.0) for x, n in zip(timing["candidate_cpu_ms"], timing["null_cpu_ms"], strict=True)]
+    null, null_cpu = median_ms(timing["null_ms"]) or 0.0, median_ms(timing["null_cpu_ms"]) or 0.0
+    per_call = [max(x - null, 1e-6) for x in timing["candidate_ms"]]
     b = timing.get("baseline_ms", [])
-    cm, bm = median_ms(c), median_ms(b)
-    out = {
+    cm, bm = max((median_ms(timing["candidate_ms"]) or 0.0) - null, 1e-6), median_ms(b)
+    out: dict[str, Any] = {
         "candidate_ms": cm,
         "baseline_ms": bm,
-        "candidate_cpu_ms": median_ms(cpu),
-        "channel_ms": median_ms(timing["null_ms"]),
+        "candidate_cpu_ms": max((median_ms(timing["candidate_cpu_ms"]) or 0.0) - null_cpu, 0.0),
+        "channel_ms": null,
         "flags": [],
     }
     if not meaningful:
         out["flags"] = ["timed in the Triton interpreter: times are not kernel speed, speedup not reported"]
         return {**out, "speedup": None}
     sp = speedup(bm, cm)
-    return {**out, "speedup": sp, "flags": speed_flags(sp, c, b)}
+    flags = speed_flags(sp, per_call, b)
+    if cm < CHANNEL_SHARE * null:
+        flags.append(
+            f"the kernel's {cm:.4f} ms is small next to the channel's own {null:.4f} ms: speedup less precise"
+        )
+    return {**out, "speedup": sp, "flags": flags}
