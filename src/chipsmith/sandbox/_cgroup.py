@@ -90,6 +90,17 @@ class PidsCgroup:
                 path.rmdir()
             return None
 
+    def set_limit(self, max_pids: int | None) -> None:
+        """Change ``pids.max`` (a persistent worker's cgroup gets each run's limit)."""
+        _write(self.path / "pids.max", "max" if max_pids is None else str(max_pids))
+
+    def current(self) -> int:
+        """Tasks (processes and threads) in the cgroup now."""
+        try:
+            return int((self.path / "pids.current").read_text())
+        except (OSError, ValueError):
+            return 0
+
     def preexec(self) -> None:
         """Called in the forked child: move itself into the cgroup (only a write on an open fd)."""
         os.write(self._procs_fd, b"0")
@@ -125,6 +136,18 @@ class PidsCgroup:
                 return
             except OSError:
                 time.sleep(0.01)
+
+
+def own_cgroup(proc_self_cgroup: str, version: int) -> str | None:
+    """Pure: this process's path in the pids hierarchy (v1: the ``pids`` line; v2: the ``0::`` line)."""
+    for line in proc_self_cgroup.splitlines():
+        num, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        if (version == 1 and "pids" in controllers.split(",")) or (
+            version == 2 and num == "0" and not controllers
+        ):
+            return path
+    return None
 
 
 def remove_stale(min_age_s: float = 60.0) -> int:

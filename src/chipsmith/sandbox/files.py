@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import stat
 from pathlib import Path, PurePosixPath
 
 
@@ -45,3 +48,16 @@ def collect_files(work: Path, want: list[str] | tuple[str, ...]) -> tuple[dict[s
         else:
             got[name] = real.read_bytes()
     return got, refused
+
+
+def force_rmtree(path: Path) -> None:
+    """Remove a run's directory even when the command left read-only files or directories."""
+
+    def onerror(func, p, _exc):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(p), stat.S_IRWXU)
+            os.chmod(p, stat.S_IRWXU)
+            func(p)
+
+    if path.exists():
+        shutil.rmtree(path, onerror=onerror)

@@ -1,35 +1,43 @@
 """LocalSandbox: a subprocess in a fresh work dir, with rlimits, a pids cgroup, a scrubbed environment and,
-when bubblewrap is installed, no network, no capabilities and a read-only view of the host.
+when bubblewrap is installed, no network, no capabilities, an unprivileged uid and a read-only view of
+the host with its secrets hidden.
 
-Containment, in layers: every run gets its own directory (``work`` for the files, ``tmp`` as TMPDIR);
-the child is its own process group and, when we may create one, a pids cgroup (caps a fork bomb even
-as root, and finds every process the run spawned); bubblewrap adds a pid namespace that dies with us,
-a private network namespace and a read-only root with only the two run directories writable.
+Containment, in layers: every run gets its own directory (``run`` for the files, ``tmp`` as /tmp);
+a pids cgroup (caps a fork bomb even as root, and finds every process the run spawned); bubblewrap
+adds a pid namespace, a private network namespace and a read-only root where only the two run
+directories are writable (``_view`` says what else is hidden). Run as root, the command runs as
+uid 65534. By default runs go to a persistent worker (``_warm``) that pays bubblewrap's start-up once
+per job slot; ``warm=False`` starts bubblewrap for every run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
-import stat
 import subprocess
-import sys
 import tempfile
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from chipsmith.registry import SANDBOXES
+from chipsmith.sandbox._bwrap import Mounts, bwrap_command, host_gpu_devices
 from chipsmith.sandbox._cgroup import PidsCgroup
-from chipsmith.sandbox._local_limits import make_preexec, nproc_base, rlimit_values
-from chipsmith.sandbox._output import CappedReader
+from chipsmith.sandbox._local_limits import chown_tree, make_preexec, nproc_base, rlimit_values, sandbox_ids
+from chipsmith.sandbox._output import Capture
+from chipsmith.sandbox._stage import staged_sources
+from chipsmith.sandbox._view import View, host_view, is_under, temp_root
+from chipsmith.sandbox._warm import POOL, WorkerError, WorkerKey
 from chipsmith.sandbox.base import ExecResult, Limits
-from chipsmith.sandbox.files import collect_files, write_files
+from chipsmith.sandbox.files import collect_files, force_rmtree, write_files
 
 # Variables generated code may see; everything else (API keys, tokens, cloud credentials) is dropped.
 SAFE_ENV = ("PATH", "LANG", "LC_ALL", "TERM", "TZ", "PYTHONHASHSEED", "OMP_NUM_THREADS")
+KILL_GRACE_S = 5.0
+log = logging.getLogger(__name__)
 
 
 def scrubbed_env(tmpdir: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -41,80 +49,9 @@ def scrubbed_env(tmpdir: str, extra: dict[str, str] | None = None) -> dict[str, 
     return env
 
 
-# Kernel knobs under /proc stay writable for a capability-less uid 0 (file modes, not capabilities,
-# guard them): a sandboxed root could change global sysctls. Docker makes the same paths read-only.
-PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
-
-
-def hide_homes_args(homes: list[str], keep: list[str]) -> list[str]:
-    """Pure: cover home directories (credential files: ~/.netrc, ~/.config/...) with empty tmpfs, then
-    re-expose read-only the ``keep`` paths that lie inside one (the Python that runs our tools)."""
-    args: list[str] = []
-    for home in homes:
-        args += ["--tmpfs", home]
-    for path in keep:
-        if any(path == h or path.startswith(h.rstrip("/") + "/") for h in homes):
-            args += ["--ro-bind", path, path]
-    return args
-
-
-def default_hide_homes_args() -> list[str]:
-    """Hide /root, /home and $HOME, keeping the interpreter and virtualenv of this process visible."""
-    homes = sorted({h for h in ("/root", "/home", str(Path.home())) if h != "/" and os.path.isdir(h)})
-    keep = sorted(
-        {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(sys.executable))}
-    )
-    return hide_homes_args(homes, keep)
-
-
-def bwrap_prefix(workdir: Path, scratch: Path, network: bool, hide: list[str] | None = None) -> list[str]:
-    """Pure: bubblewrap arguments confining a command to ``workdir`` (+ ``scratch`` seen as /tmp).
-
-    ``hide`` is extra mount arguments applied after the root is bound (``default_hide_homes_args()``).
-    """
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", *(hide or [])]
-    for path in PROC_READ_ONLY:
-        args += ["--ro-bind-try", path, path]
-    # A uid 0 may connect to any root-owned Unix socket it can see (docker.sock means the host): hide
-    # /run; /tmp is replaced by the run's scratch dir below. Abstract sockets stay in the host net ns.
-    args += ["--tmpfs", "/run"]
-    args += ["--bind", str(scratch), "/tmp", "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    # Own user namespace (so --cap-drop ALL also empties the bounding set, and no nested user namespace
-    # can hand capabilities back), pid namespace that dies with us, and no network unless asked for.
-    # --cap-drop ALL matters when we are root: otherwise the child keeps CAP_SYS_ADMIN and could
-    # remount the read-only root read-write.
-    args += ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-    args += ["--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
-    if not network:
-        args.append("--unshare-net")
-    return args + ["--"]
-
-
-def gpu_device_args(devices: list[str]) -> list[str]:
-    """Pure: bubblewrap arguments exposing the given GPU device nodes (``--dev /dev`` hides them)."""
-    args: list[str] = []
-    for dev in devices:
-        args += ["--dev-bind", dev, dev]
-    return args
-
-
-def host_gpu_devices() -> list[str]:
-    """The NVIDIA device nodes of this host (none on a machine without a GPU)."""
-    import glob
-
-    return sorted(glob.glob("/dev/nvidia*"))
-
-
-def _force_rmtree(path: Path) -> None:
-    """Remove a run's directory even when the command left read-only files or directories."""
-
-    def onerror(func, p, _exc):  # type: ignore[no-untyped-def]
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(p), stat.S_IRWXU)
-            os.chmod(p, stat.S_IRWXU)
-            func(p)
-
-    shutil.rmtree(path, onerror=onerror)
+def warm_default() -> bool:
+    """Persistent workers unless ``CHIPSMITH_SANDBOX_WARM=0``."""
+    return os.environ.get("CHIPSMITH_SANDBOX_WARM", "1").lower() not in ("0", "false", "no")
 
 
 @SANDBOXES.register("local")
@@ -129,12 +66,24 @@ class LocalSandbox:
         env: dict[str, str] | None = None,
         use_cgroup: bool = True,
         gpu: bool = True,
+        warm: bool | None = None,
     ) -> None:
         self.use_bwrap = shutil.which("bwrap") is not None if use_bwrap is None else use_bwrap
         self.use_cgroup = use_cgroup
         self.extra_env = env or {}
         # GPU kernels must reach the device nodes; on a host without a GPU there are none to bind.
-        self.gpu_devices = host_gpu_devices() if gpu else []
+        self.gpu_devices = tuple(host_gpu_devices()) if gpu else ()
+        # Only bubblewrap can bind back what an unprivileged uid could not reach (/root/.pyenv...).
+        self.ids = sandbox_ids() if self.use_bwrap else None
+        self.warm = self.use_bwrap and (warm_default() if warm is None else warm)
+        self.fallbacks: list[str] = []
+        """Why runs meant for a persistent worker ran cold (tests check that it stays empty)."""
+
+    def view(self) -> View:
+        """What a run sees of this host (computed per call: sys.path may have grown)."""
+        uid, gid = self.ids or (os.geteuid(), os.getegid())
+        tmp = temp_root()
+        return host_view(uid, gid, extra_hide=[] if is_under(tmp, "/tmp") else [tmp])
 
     def containment(self) -> dict[str, bool]:
         """What this host lets us enforce (tests and `chipsmith sandbox status` read it)."""
@@ -149,6 +98,9 @@ class LocalSandbox:
             "fork_bomb_contained": probe is not None or not root,
             "network_isolated": self.use_bwrap,
             "read_only_host": self.use_bwrap,
+            # As root, only the uid drop (which needs bubblewrap) keeps root-only files unreadable.
+            "root_files_hidden": self.ids is not None or not root,
+            "warm_workers": self.warm,
         }
 
     def run(
@@ -161,29 +113,80 @@ class LocalSandbox:
         want: list[str] | tuple[str, ...] = (),
     ) -> ExecResult:
         limits = limits or Limits()
+        if self.warm:
+            try:
+                return self._run_warm(cmd, files, timeout_s, limits, want)
+            except WorkerError as exc:  # not the command's doing: run it the cold way, and say so
+                self.fallbacks.append(str(exc))
+                log.warning("local sandbox: %s; running this command without a persistent worker", exc)
         base = Path(tempfile.mkdtemp(prefix="chipsmith-")).resolve()
         try:
-            work, scratch = base / "run", base / "tmp"
-            work.mkdir()
-            scratch.mkdir()
-            write_files(work, files)
-            full = list(cmd)
-            if self.use_bwrap:
-                mounts = default_hide_homes_args() + gpu_device_args(self.gpu_devices)
-                full = bwrap_prefix(work, scratch, limits.network, mounts) + full
-            env = scrubbed_env("/tmp" if self.use_bwrap else str(scratch), self.extra_env)
-            result = self._execute(full, work, env, timeout_s, limits)
+            work, scratch = self._prepare(base, files)
+            result = self._run_cold(cmd, work, scratch, timeout_s, limits)
             result.files, result.refused = collect_files(work, want)
             return result
         finally:
-            _force_rmtree(base)
+            force_rmtree(base)
+
+    def _prepare(self, base: Path, files: dict[str, bytes]) -> tuple[Path, Path]:
+        work, scratch = base / "run", base / "tmp"
+        work.mkdir()
+        scratch.mkdir()
+        write_files(work, files)
+        if self.ids is not None:
+            chown_tree(base, *self.ids)
+        return work, scratch
+
+    def _env(self, scratch: Path) -> dict[str, str]:
+        return scrubbed_env("/tmp" if self.use_bwrap else str(scratch), self.extra_env)
+
+    def _run_warm(
+        self,
+        cmd: list[str],
+        files: dict[str, bytes],
+        timeout_s: float,
+        limits: Limits,
+        want: list[str] | tuple[str, ...],
+    ) -> ExecResult:
+        key = WorkerKey(self.view(), limits.network, self.gpu_devices, self.ids, self.use_cgroup)
+        worker = POOL.acquire(key)
+        base = worker.new_run_dir()
+        try:
+            work, scratch = self._prepare(base, files)
+            result = worker.run(cmd, work, scratch, self._env(scratch), timeout_s, limits)
+            result.files, result.refused = collect_files(work, want)
+            return result
+        finally:
+            force_rmtree(base)
+            POOL.release(worker)
+
+    def _run_cold(
+        self, cmd: list[str], work: Path, scratch: Path, timeout_s: float, limits: Limits
+    ) -> ExecResult:
+        env = self._env(scratch)
+        if not self.use_bwrap:
+            return self._execute(list(cmd), work, env, timeout_s, limits, None)
+        view = self.view()
+        binds = [*view.keep, str(work), str(scratch)]
+        sources, stage = staged_sources(binds, self.ids is not None)
+        mounts = Mounts(
+            view, sources, tmp=str(scratch), binds=(str(work),), chdir=str(work), devices=self.gpu_devices
+        )
+        full = bwrap_command(mounts, network=limits.network) + list(cmd)
+        return self._execute(full, work, env, timeout_s, limits, stage)
 
     def _execute(
-        self, cmd: list[str], work: Path, env: dict[str, str], timeout_s: float, limits: Limits
+        self,
+        cmd: list[str],
+        work: Path,
+        env: dict[str, str],
+        timeout_s: float,
+        limits: Limits,
+        stage: Callable[[], None] | None,
     ) -> ExecResult:
         cgroup = PidsCgroup.create(limits.procs) if self.use_cgroup else None
         try:
-            return self._spawn_and_wait(cmd, work, env, timeout_s, limits, cgroup)
+            return self._spawn_and_wait(cmd, work, env, timeout_s, limits, cgroup, stage)
         finally:
             if cgroup is not None:
                 cgroup.remove()
@@ -196,8 +199,13 @@ class LocalSandbox:
         timeout_s: float,
         limits: Limits,
         cgroup: PidsCgroup | None,
+        stage: Callable[[], None] | None,
     ) -> ExecResult:
-        preexec = make_preexec(rlimit_values(limits, nproc_base()), cgroup.preexec if cgroup else None)
+        uid = self.ids[0] if self.ids else os.geteuid()
+        rlimits = rlimit_values(limits, None if cgroup else nproc_base(uid))
+        preexec = make_preexec(rlimits, cgroup.preexec if cgroup else None, self.ids, stage)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -205,53 +213,56 @@ class LocalSandbox:
                 cwd=work,
                 env=env,
                 stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                stdout=out_w,
+                stderr=err_w,
                 start_new_session=True,
                 preexec_fn=preexec,
             )
         except (FileNotFoundError, PermissionError) as exc:
+            os.close(out_r)
+            os.close(err_r)
             return ExecResult(exit_code=127, stdout="", stderr=f"cannot run {cmd[0]}: {exc}")
-        readers = [CappedReader(p, limits.output_bytes) for p in (proc.stdout, proc.stderr)]  # type: ignore[arg-type]
-        for r in readers:
-            r.start()
-        # A timer kills the group at the deadline while we block in waitpid: Popen.wait(timeout=...)
-        # polls with sleeps, which cost ~25 ms per short run.
-        fired = threading.Event()
-
-        def on_deadline() -> None:
-            fired.set()
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout_s, on_deadline)
-        timer.daemon = True
-        timer.start()
-        try:
-            proc.wait()
         finally:
-            timer.cancel()
+            os.close(out_w)
+            os.close(err_w)
+        cap = Capture(out_r, err_r, limits.output_bytes)
+        pidfd = os.pidfd_open(proc.pid)
+        timed_out = False
+
+        def kill() -> None:
+            nonlocal timed_out
+            timed_out = True
+            _kill_group(proc.pid)
+
+        try:
+            cap.pump_until(pidfd, start + timeout_s, kill, KILL_GRACE_S)
+        finally:
+            os.close(pidfd)
             # Also on KeyboardInterrupt: the whole group, then every cgroup member (setsid escapees).
-            _kill_group(proc)
+            _kill_group(proc.pid)
+            proc.wait()
             if cgroup is not None:
                 cgroup.kill_all()
-        for r in readers:
-            r.join(timeout=5)
+            cap.drain(KILL_GRACE_S)
         return ExecResult(
-            exit_code=proc.returncode if proc.returncode is not None else -9,
-            stdout=readers[0].cap.text(),
-            stderr=readers[1].cap.text(),
-            timed_out=fired.is_set(),
-            truncated=any(r.cap.dropped for r in readers),
+            exit_code=proc.returncode,
+            stdout=cap.stdout.text(),
+            stderr=cap.stderr.text(),
+            timed_out=timed_out,
+            truncated=cap.truncated,
             wall_s=time.monotonic() - start,
         )
 
     def close(self) -> None:
-        pass
+        """Nothing per instance: persistent workers belong to the process (``close_workers``)."""
+
+    @staticmethod
+    def close_workers() -> None:
+        """Stop this process's persistent workers now (they also stop at exit)."""
+        POOL.close_all()
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _kill_group(pid: int) -> None:
     """Kill the whole process group (bwrap's pid namespace dies with its init)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+        os.killpg(pid, signal.SIGKILL)

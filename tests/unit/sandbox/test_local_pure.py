@@ -1,4 +1,4 @@
-"""Pure parts of the local sandbox: bwrap arguments, rlimits, env scrubbing, output capping, cgroup discovery."""
+"""Pure parts of the local sandbox: bwrap arguments, staging, rlimits, env scrubbing, output capping, cgroups."""
 
 from __future__ import annotations
 
@@ -7,18 +7,31 @@ from pathlib import Path
 
 import pytest
 
-from chipsmith.sandbox._cgroup import pids_hierarchy
+from chipsmith.sandbox._bwrap import Mounts, bwrap_command
+from chipsmith.sandbox._cgroup import own_cgroup, pids_hierarchy
 from chipsmith.sandbox._local_limits import rlimit_values
 from chipsmith.sandbox._output import OutputCap
+from chipsmith.sandbox._stage import stage_plan, staged_sources
+from chipsmith.sandbox._view import View
 from chipsmith.sandbox.base import Limits
-from chipsmith.sandbox.local import bwrap_prefix, hide_homes_args, scrubbed_env
+from chipsmith.sandbox.local import scrubbed_env
 
 pytestmark = pytest.mark.unit
 DATA = Path(__file__).parents[2] / "data" / "sandbox"
 
 
-def test_bwrap_prefix_drops_caps_and_network_and_binds_only_run_dirs():
-    args = bwrap_prefix(Path("/r/work"), Path("/r/tmp"), network=False)
+VIEW = View(
+    hide=("/opt", "/root"), mask=("/etc/shadow",), keep=("/root/.pyenv/versions/3.11", "/tmp/co/.venv")
+)
+
+
+def _pairs(args: list[str], flag: str) -> list[list[str]]:
+    return [args[i + 1 : i + 3] for i, a in enumerate(args) if a == flag]
+
+
+def test_bwrap_command_drops_caps_and_network_and_binds_only_run_dirs():
+    mounts = Mounts(VIEW, tmp="/r/tmp", binds=("/r/work",), chdir="/r/work")
+    args = bwrap_command(mounts, network=False)
     assert args[:4] == ["bwrap", "--ro-bind", "/", "/"] and args[-1] == "--"
     assert {
         "--unshare-user",
@@ -27,28 +40,52 @@ def test_bwrap_prefix_drops_caps_and_network_and_binds_only_run_dirs():
         "--disable-userns",
         "--die-with-parent",
     } <= set(args)
-    assert args[args.index("--cap-drop") + 1] == "ALL"
-    binds = [args[i + 1 : i + 3] for i, a in enumerate(args) if a == "--bind"]
-    assert binds == [["/r/tmp", "/tmp"], ["/r/work", "/r/work"]]
+    assert args[args.index("--cap-drop") + 1] == "ALL" and "--cap-add" not in args
+    assert _pairs(args, "--bind") == [["/r/tmp", "/tmp"], ["/r/work", "/r/work"]]
     read_only = [args[i + 1] for i, a in enumerate(args) if a == "--ro-bind-try"]
     assert "/proc/sys" in read_only and "/proc/sysrq-trigger" in read_only
     assert args.index("--proc") < args.index("--ro-bind-try")  # the new /proc is mounted first
-    assert "--unshare-net" not in bwrap_prefix(Path("/w"), Path("/t"), network=True)
+    assert "--unshare-net" not in bwrap_command(mounts, network=True)
 
 
-def test_homes_are_hidden_but_the_interpreter_inside_one_stays():
-    args = hide_homes_args(["/home", "/root"], ["/root/.pyenv/versions/3.11", "/usr", "/rootless"])
-    assert args == [
-        "--tmpfs",
-        "/home",
-        "--tmpfs",
-        "/root",
-        "--ro-bind",
-        "/root/.pyenv/versions/3.11",
-        "/root/.pyenv/versions/3.11",
-    ]
-    hidden = bwrap_prefix(Path("/w"), Path("/t"), network=False, hide=args)
-    assert hidden.index("--tmpfs") > hidden.index("/")  # after the root bind, or it would be covered
+def test_bwrap_command_hides_masks_then_binds_back_after_tmp():
+    args = bwrap_command(Mounts(VIEW, tmp="/r/tmp", binds=("/r/work",)), network=False)
+    tmpfs = [args[i + 1] for i, a in enumerate(args) if a == "--tmpfs"]
+    assert tmpfs == ["/run", "/opt", "/root"]
+    assert ["/dev/null", "/etc/shadow"] in _pairs(args, "--ro-bind")
+    keeps = _pairs(args, "--ro-bind")[-2:]
+    assert keeps == [["/root/.pyenv/versions/3.11"] * 2, ["/tmp/co/.venv"] * 2]
+    tmp_bind = args.index("/tmp") - 2
+    # the root is bound first; hidden dirs after it; a checkout under /tmp after /tmp is replaced
+    assert args.index("/root") < args.index("/root/.pyenv/versions/3.11")
+    assert tmp_bind < args.index("/tmp/co/.venv")
+    remounted = [args[i + 1] for i, a in enumerate(args) if a == "--remount-ro"]
+    assert remounted == ["/run", "/opt", "/root"]  # empty tmpfs stay empty
+    assert max(i for i, a in enumerate(args) if a == "--remount-ro") > args.index("/r/work")
+
+
+def test_bwrap_command_binds_staged_sources():
+    mounts = Mounts(
+        VIEW, sources={"/root/.pyenv/versions/3.11": "/r/.stage/0", "/r/tmp": "/r/.stage/1"}, tmp="/r/tmp"
+    )
+    args = bwrap_command(mounts, network=False)
+    assert ["/r/.stage/0", "/root/.pyenv/versions/3.11"] in _pairs(args, "--ro-bind")
+    assert ["/r/.stage/1", "/tmp"] in _pairs(args, "--bind")
+
+
+def test_persistent_worker_keeps_only_namespace_caps_and_read_only_dev():
+    args = bwrap_command(Mounts(VIEW, binds=("/slot",)), network=False, persistent=True)
+    caps = [args[i + 1] for i, a in enumerate(args) if a == "--cap-add"]
+    assert caps == ["CAP_SYS_ADMIN", "CAP_SETPCAP"] and "--cap-drop" not in args
+    assert "--die-with-parent" not in args and "--ro-bind-try" not in args  # it remounts /proc per run
+    remounted = [args[i + 1] for i, a in enumerate(args) if a == "--remount-ro"]
+    assert {"/tmp", "/dev", "/run"} <= set(remounted)
+
+
+def test_stage_plan_names_one_entry_per_path():
+    plan = stage_plan(["/root/.pyenv/v", "/tmp/x/run"], "/run")
+    assert plan == {"/root/.pyenv/v": "/run/0", "/tmp/x/run": "/run/1"}
+    assert staged_sources(["/a"], needed=False) == ({}, None)
 
 
 def test_scrubbed_env_drops_secrets(monkeypatch):
@@ -67,6 +104,8 @@ def test_rlimit_values_follow_limits_and_count_existing_processes():
     assert vals[resource.RLIMIT_CORE] == 0
     none = rlimit_values(Limits(cpu_s=None, memory_mb=None, file_mb=None, procs=None), 0)
     assert set(none) == {resource.RLIMIT_CORE}
+    # a pids cgroup caps the run: no per-user RLIMIT_NPROC, which would count every run of the uid
+    assert resource.RLIMIT_NPROC not in rlimit_values(Limits(procs=10), None)
 
 
 def test_output_cap_keeps_prefix_and_marks_truncation():
@@ -89,18 +128,15 @@ def test_pids_hierarchy_cgroup_v2_and_none():
     assert pids_hierarchy("proc /proc proc rw 0 0\n") is None
 
 
-def test_gpu_device_nodes_are_bound_into_bwrap():
-    from chipsmith.sandbox.local import bwrap_prefix, gpu_device_args
+def test_own_cgroup_path_on_v1_and_v2():
+    v1 = "12:pids:/chipsmith/abc\n11:memory:/\n1:name=systemd:/init.scope\n0::/\n"
+    assert own_cgroup(v1, 1) == "/chipsmith/abc"
+    assert own_cgroup("0::/chipsmith/def\n", 2) == "/chipsmith/def"
+    assert own_cgroup("5:cpu,cpuacct:/x\n", 1) is None
 
-    args = gpu_device_args(["/dev/nvidia0", "/dev/nvidiactl"])
-    assert args == [
-        "--dev-bind",
-        "/dev/nvidia0",
-        "/dev/nvidia0",
-        "--dev-bind",
-        "/dev/nvidiactl",
-        "/dev/nvidiactl",
-    ]
-    full = bwrap_prefix(Path("/w"), Path("/s"), False, args)
+
+def test_gpu_device_nodes_are_bound_into_bwrap():
+    args = bwrap_command(Mounts(VIEW, devices=("/dev/nvidia0", "/dev/nvidiactl")), network=False)
+    assert _pairs(args, "--dev-bind") == [["/dev/nvidia0"] * 2, ["/dev/nvidiactl"] * 2]
     # after --dev /dev (which would hide them), before the command
-    assert full.index("--dev-bind") > full.index("--dev") and full[-1] == "--"
+    assert args.index("--dev-bind") > args.index("--dev") and args[-1] == "--"
