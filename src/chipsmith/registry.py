@@ -120,7 +120,7 @@ TOOLS: Registry = Registry(
         "chipsmith.tools.workspace_files",
     ),
 )
-AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls",))
+AGENTS: Registry = Registry("agent", ("chipsmith.benchmarks.controls", "chipsmith.agents.rtl"))
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))
 SUITES: Registry = Registry(
     "suite", ("chipsmith.benchmarks.rtl_suites", "chipsmith.benchmarks.kernel_suites")

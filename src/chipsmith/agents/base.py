@@ -19,6 +19,8 @@ class RunContext(BaseModel):
     workdir: Path | None = None
     backend: str | None = None
     """Kernel tasks: the backend the candidate should target."""
+    category: str | None = None
+    """The task's category (not hidden: it picks an agent's few-shot examples)."""
 
 
 @runtime_checkable
