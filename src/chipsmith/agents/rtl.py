@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, field_validator
 
@@ -126,6 +126,8 @@ class RtlAgent:
     """Spec -> Verilog -> lint -> simulate -> repair; submits the best design so far."""
 
     name = "rtl"
+    uses_model: ClassVar[bool] = True
+    """The runner passes the run's model, budget, protocol and cache setting as options."""
 
     def __init__(self, **options: Any) -> None:
         self.opts = RtlOptions.model_validate(options)

@@ -102,7 +102,7 @@ class RtlChecker:
         snap, sections = self.evaluate(text, len(self.history) + 1)
         self.keep(snap)
         return Observation(
-            stop=snap.passed, reason="passed", feedback=self.feedback(snap, sections), summary=snap.summary
+            stop=snap.passed, reason="testbench_passed", feedback=self.feedback(snap, sections), summary=snap.summary
         )
 
     def keep(self, snap: Snapshot) -> None:

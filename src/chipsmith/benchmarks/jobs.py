@@ -56,6 +56,8 @@ class EvalJob(BaseModel):
 class EvalOutcome(BaseModel):
     result: EvalResult
     eval_s: float = 0.0
+    iterations: list[dict[str, Any]] = Field(default_factory=list)
+    """LLM agents: the hidden testbench's verdict on each answer (``iter_eval.IterationVerdict``)."""
 
 
 class WorkItem(BaseModel):
@@ -114,7 +116,26 @@ def eval_stage(job: EvalJob) -> EvalOutcome:
         result = _evaluate(job)
     except Exception as exc:  # a harness bug must not kill the run; the record says what happened
         result = EvalResult(verdict="fail", failure_class="harness_error", message=_one_line(exc))
-    return EvalOutcome(result=result, eval_s=time.monotonic() - start)
+    iterations = _iterations(job, result)
+    return EvalOutcome(result=result, eval_s=time.monotonic() - start, iterations=iterations)
+
+
+def _iterations(job: EvalJob, final: EvalResult) -> list[dict[str, Any]]:
+    """Each answer of an LLM agent judged by the hidden testbench (none for other candidates)."""
+    from chipsmith.benchmarks.iter_eval import judge_iterations
+
+    assert job.candidate is not None
+    if final.verdict == "unusable" or not job.candidate.meta.get("iterations"):
+        return []
+    quick = job.model_copy(update={"ppa": False})
+
+    def judge(candidate: Candidate) -> EvalResult:
+        try:
+            return _evaluate(quick.model_copy(update={"candidate": candidate}))
+        except Exception as exc:
+            return EvalResult(verdict="fail", failure_class="harness_error", message=_one_line(exc))
+
+    return [v.model_dump() for v in judge_iterations(job.candidate, judge)]
 
 
 def _evaluate(job: EvalJob) -> EvalResult:

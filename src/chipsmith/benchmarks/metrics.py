@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
+from chipsmith.benchmarks.agent_metrics import AgentStats, agent_summary
 from chipsmith.benchmarks.results import RunRecord
 
 KS = (1, 5, 10)
@@ -71,7 +72,10 @@ class RunSummary(BaseModel):
     kernel: dict[str, float | None] = Field(default_factory=dict)
     """fast_0/fast_1/fast_2 (share of kernel tasks correct and faster than p x baseline), speedup_geomean."""
     tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
+    """None when any sample's model price is unknown."""
+    agent_stats: AgentStats | None = None
+    """LLM agents: usage, stop reasons, the repair curve, cost per solved task, failures before/after."""
 
 
 def task_stats(records: list[RunRecord]) -> list[TaskStats]:
@@ -137,6 +141,11 @@ def _kernel_rank(r: RunRecord) -> tuple[bool, float]:
     return (r.verdict == "pass", float(s) if isinstance(s, int | float) else -1.0)
 
 
+def _total_cost(records: list[RunRecord]) -> float | None:
+    costs = [r.cost_usd for r in records]
+    return None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
+
+
 def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
     """Everything the CLI and the report show about one run."""
     stats = task_stats(records)
@@ -154,7 +163,8 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
         verdicts=dict(Counter(r.verdict for r in records)),
         failure_classes=dict(Counter(r.failure_class for r in records)),
         tokens=sum(r.tokens for r in records),
-        cost_usd=round(sum(r.cost_usd for r in records), 6),
+        cost_usd=_total_cost(records),
+        agent_stats=agent_summary(records),
     )
     for k in KS:
         val = mean_pass_at_k(stats, k)

@@ -97,7 +97,19 @@ def charts(runs: list[tuple[str, list[RunRecord]]], views: list[RunView]) -> dic
         xlabel="reference area (um^2)",
         ylabel="candidate area (um^2)",
     )
-    return {"bars": bars, "scatter": scatter}
+    return {"bars": bars, "scatter": scatter, "repair": repair_chart(views)}
+
+
+def repair_chart(views: list[RunView]) -> str:
+    """Pass rate after each answer, one bar series per LLM-agent run ("" when there is none)."""
+    curves = {v.label: v.summary.agent_stats.repair_curve for v in views if v.summary.agent_stats}
+    if not curves:
+        return ""
+    k = max(len(c) for c in curves.values())
+    series = {label: [c[min(i, len(c) - 1)] if c else 0.0 for i in range(k)] for label, c in curves.items()}
+    return grouped_bars(
+        [f"answer {i + 1}" for i in range(k)], series, title="repair curve: pass rate after answer k"
+    )
 
 
 def _env() -> Any:

@@ -39,7 +39,22 @@ class RunRecord(BaseModel):
     message: str = ""
     metrics: dict[str, Any] = Field(default_factory=dict)
     tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0
+    """Model cost in USD; None when a price is unknown (never a silent 0)."""
+    model_label: str | None = None
+    """LLM agents: the model label, with the scripted/embedded-model notice where there is one."""
+    model_real: bool | None = None
+    """False when the replies were scripted (replayed from a file), not a model's."""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    model_calls: int | None = None
+    cached_calls: int | None = None
+    tool_calls: int | None = None
+    iterations: int | None = None
+    stop_reason: str | None = None
+    iteration_verdicts: list[dict[str, Any]] = Field(default_factory=list)
+    """Per answer: the hidden testbench's verdict on it and on what a stop there would submit."""
+    transcript: str | None = None
     solve_s: float = 0.0
     eval_s: float = 0.0
     finished_at: float = 0.0

@@ -24,7 +24,7 @@ from chipsmith.benchmarks.metrics import RunSummary, summarize
 from chipsmith.benchmarks.results import ResultStore, RunRecord
 from chipsmith.benchmarks.spec_levels import DEFAULT_LEVEL, SpecLevel, at_level
 from chipsmith.benchmarks.suites_api import load_suite, select_tasks
-from chipsmith.benchmarks.task import Task
+from chipsmith.benchmarks.task import Candidate, Task
 
 
 class RunnerError(RuntimeError):
@@ -56,12 +56,28 @@ class RunConfig(BaseModel):
     """`bench score`: how many samples each task has (overrides ``samples``; tasks absent are skipped)."""
     spec_level: SpecLevel = DEFAULT_LEVEL
     """Which spec the agent sees: the suite's detailed one or the high-level one (chipsmith-rtl)."""
+    budget: dict[str, Any] = Field(default_factory=dict)
+    """LLM agents: the budget of each solve (``llm.Budget`` fields); part of the run's identity."""
+    protocol: str | None = None
+    """LLM agents: the tool protocol (native | text), None for the model's default."""
+    cache: bool = True
+    """LLM agents: reuse cached replies (not part of the identity: results do not depend on it)."""
 
 
 # What must match for a rerun to resume a run rather than mix two different ones.
-IDENTITY = ("suite", "agent", "model", "tasks", "backend", "agent_options", "spec_level")
+IDENTITY = (
+    "suite",
+    "agent",
+    "model",
+    "tasks",
+    "backend",
+    "agent_options",
+    "spec_level",
+    "budget",
+    "protocol",
+)
 # Identity fields added after runs were recorded: what a run.json without them meant.
-IDENTITY_DEFAULTS: dict[str, Any] = {"spec_level": DEFAULT_LEVEL}
+IDENTITY_DEFAULTS: dict[str, Any] = {"spec_level": DEFAULT_LEVEL, "budget": {}, "protocol": None}
 
 
 def default_run_id(cfg: RunConfig) -> str:
@@ -118,13 +134,19 @@ def _agent_spec(cfg: RunConfig, task: Task) -> AgentSpec:
     except UnknownNameError as exc:
         raise RunnerError(str(exc)) from exc
     options = dict(cfg.agent_options)
+    if getattr(factory, "uses_model", False):
+        llm = {"model": cfg.model, "budget": cfg.budget or None, "protocol": cfg.protocol, "cache": cfg.cache}
+        options.update({"home": str(cfg.home), **{k: v for k, v in llm.items() if v is not None}})
     if getattr(factory, "needs_oracle", False):
         options["oracle"] = {task.id: factory.oracle(task).model_dump()}
     return AgentSpec(name=cfg.agent, options=options)
 
 
-def plan(cfg: RunConfig, tasks: list[Task], done: set[tuple[str, int]]) -> list[WorkItem]:
-    """Work items for every (task, sample) not yet recorded."""
+def plan(
+    cfg: RunConfig, tasks: list[Task], done: set[tuple[str, int]], work_root: Path | None = None
+) -> list[WorkItem]:
+    """Work items for every (task, sample) not yet recorded; an agent that keeps files (workspace,
+    transcript) gets ``work_root/<task>/s<sample>`` as its work dir."""
     items = []
     for task in tasks:
         n = cfg.samples if cfg.samples_per_task is None else cfg.samples_per_task.get(task.id, 0)
@@ -133,7 +155,15 @@ def plan(cfg: RunConfig, tasks: list[Task], done: set[tuple[str, int]]) -> list[
             continue
         spec = _agent_spec(cfg, task)
         for s in todo:
-            ctx = RunContext(sample=s, seed=s, model=cfg.model, backend=cfg.backend)
+            workdir = work_root / task.id / f"s{s}" if work_root is not None else None
+            ctx = RunContext(
+                sample=s,
+                seed=s,
+                model=cfg.model,
+                backend=cfg.backend,
+                category=task.category,
+                workdir=workdir,
+            )
             solve = SolveJob(agent=spec, public=task.public, ctx=ctx)
             ev = EvalJob(
                 task=task,
@@ -157,6 +187,7 @@ def make_record(
 ) -> RunRecord:
     cand = so.candidate
     return RunRecord(
+        **agent_fields(cand, eo),
         run_id=run_id,
         task=task.id,
         suite=task.suite,
@@ -171,13 +202,28 @@ def make_record(
         failure_class=eo.result.failure_class,
         message=eo.result.message[:2000],
         metrics=eo.result.metrics,
-        tokens=cand.tokens if cand else 0,
-        cost_usd=cand.cost_usd if cand else 0.0,
         solve_s=round(so.solve_s, 4),
         eval_s=round(eo.eval_s, 4),
         finished_at=time.time(),
         tool_versions=versions,
     )
+
+
+def agent_fields(cand: Candidate | None, eo: EvalOutcome) -> dict[str, Any]:
+    """Pure: tokens, cost and the LLM agent's usage, stop reason and per-iteration verdicts."""
+    info = cand.meta.get("agent") if cand is not None else None
+    out: dict[str, Any] = {"tokens": cand.tokens if cand else 0, "cost_usd": cand.cost_usd if cand else 0.0}
+    if not isinstance(info, dict):
+        return out
+    keys = ("model_calls", "cached_calls", "tool_calls", "iterations", "input_tokens", "output_tokens")
+    out |= {k: info[k] for k in keys if isinstance(info.get(k), int)}
+    out["cost_usd"] = info["cost_usd"] if isinstance(info.get("cost_usd"), int | float) else None
+    out["model_label"] = str(info.get("model") or "") or None
+    out["model_real"] = info.get("real") if isinstance(info.get("real"), bool) else None
+    out["stop_reason"] = str(info.get("stop_reason") or "") or None
+    out["transcript"] = str(info.get("transcript") or "") or None
+    out["iteration_verdicts"] = eo.iterations
+    return out
 
 
 Progress = Callable[[RunRecord, int, int], None]
@@ -202,7 +248,7 @@ def run_benchmark(
     manifest = _manifest(cfg, run_id, directory)
     store = ResultStore(directory / "results.jsonl")
     store.open_for_append()
-    items = plan(cfg, tasks, store.done_keys())
+    items = plan(cfg, tasks, store.done_keys(), work_root=directory / "agents")
     by_id = {t.id: t for t in tasks}
     total, finished = len(items), 0
     if on_start:

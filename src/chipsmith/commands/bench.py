@@ -87,6 +87,23 @@ def run_cmd(
     no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
     ppa_timeout: float = typer.Option(300, "--ppa-timeout", min=1, help="Seconds allowed for one synthesis."),
     spec_level: Literal["detailed", "high"] = typer.Option("detailed", "--spec-level", help=SPEC_LEVEL_HELP),
+    budget_usd: float | None = typer.Option(None, "--budget-usd", min=0, help="LLM agents: USD per solve."),
+    budget_tokens: int | None = typer.Option(
+        None, "--budget-tokens", min=1, help="LLM agents: tokens per solve."
+    ),
+    budget_wall: float | None = typer.Option(
+        None, "--budget-wall", min=1, help="LLM agents: seconds per solve."
+    ),
+    budget_calls: int | None = typer.Option(
+        None, "--budget-calls", min=1, help="LLM agents: model calls per solve."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="LLM agents: do not reuse cached model replies."),
+    protocol: Literal["native", "text"] | None = typer.Option(
+        None, "--protocol", help="LLM agents: tool protocol (default: per model; text for local)."
+    ),
+    agent_option: list[str] = typer.Option(
+        [], "--agent-option", "-O", help="Agent option KEY=VALUE (repeatable), e.g. -O max_iterations=3."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
@@ -96,12 +113,27 @@ def run_cmd(
     settings = load_settings(
         jobs=jobs, executor=executor, ray_address=ray_address, sandbox=sandbox, model=model
     )
+    budget = {"max_usd": budget_usd, "max_tokens": budget_tokens, "max_wall_s": budget_wall,
+              "max_model_calls": budget_calls}  # fmt: skip
     cfg = RunConfig(
-        suite=suite, agent=agent, model=model, samples=samples, jobs=settings.jobs, run_id=run_id,
-        executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox, backend=backend,
-        tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout, spec_level=spec_level,
+        suite=suite, agent=agent, model=model or settings.model, samples=samples, jobs=settings.jobs,
+        run_id=run_id, executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox,
+        backend=backend, tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
+        spec_level=spec_level, budget={k: v for k, v in budget.items() if v is not None}, protocol=protocol,
+        cache=not no_cache, agent_options=parse_agent_options(agent_option),
     )  # fmt: skip
     _execute(cfg, json_out)
+
+
+def parse_agent_options(items: list[str]) -> dict[str, Any]:
+    """Pure: ``KEY=VALUE`` strings as a dict (values stay strings; the agent's options model converts)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            fail(f"--agent-option {item!r}: write KEY=VALUE")
+        out[key.strip()] = value.strip()
+    return out
 
 
 @bench_app.command("score")
@@ -165,6 +197,22 @@ def _execute(cfg: Any, json_out: bool) -> None:
         print_json(summary)
     else:
         prog.print_summary(summary, cfg.home)
+        _print_agent(summary)
+
+
+def _print_agent(summary: Any) -> None:
+    """The LLM agent's model, usage and repair in a few lines (nothing for control agents)."""
+    a = summary.agent_stats
+    if a is None:
+        return
+    cost = "unknown" if a.cost_usd is None else f"${a.cost_usd:.4f}"
+    curve = ", ".join(f"{p:.2f}" for p in a.repair_curve)
+    typer.echo(f"  model: {'; '.join(a.model_labels) or '-'}")
+    typer.echo(
+        f"  tokens in/out {a.input_tokens}/{a.output_tokens}, model calls {a.model_calls} "
+        f"(+{a.cached_calls} cached), tool calls {a.tool_calls}, cost {cost}"
+    )
+    typer.echo(f"  repair curve (pass rate after answer k): {curve}; stop reasons: {a.stop_reasons}")
 
 
 @bench_app.command("report")
