@@ -35,3 +35,14 @@ def shared_external() -> Path:
     ``CHIPSMITH_SHARED_EXTERNAL``. Tests only: the product never reads it."""
     env = os.environ.get("CHIPSMITH_SHARED_EXTERNAL")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "external"
+
+
+def require_shared_external() -> Path:
+    """``shared_external()``, skipping (locally) or failing (in CI) when it is not there."""
+    root = shared_external()
+    if not root.is_dir():
+        msg = f"shared external problems not found at {root}"
+        if IN_CI:
+            pytest.fail(msg + " (CI requires them; set CHIPSMITH_SHARED_EXTERNAL)")
+        pytest.skip(msg)
+    return root

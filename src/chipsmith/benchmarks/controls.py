@@ -23,8 +23,11 @@ class ControlError(RuntimeError):
 
 
 def rtl_reference(task: Task) -> Candidate:
-    """The hidden reference design submitted as the candidate."""
+    """The hidden reference design submitted as the candidate. A task its adapter marked unusable
+    gets an empty candidate: the evaluator reports the task unusable before looking at it."""
     name = task.hidden.reference
+    if why := task.hidden.settings.get("unusable"):
+        return Candidate(task_id=task.id, files={}, meta={"control": "reference", "unusable": str(why)})
     if not name or name not in task.hidden.files:
         raise ControlError(f"task {task.id} has no reference design")
     text = task.hidden.files[name].decode("utf-8", errors="replace")

@@ -41,6 +41,7 @@ class TaskStats(BaseModel):
 
     task: str
     category: str
+    subcategory: str | None = None
     n: int
     c: int
 
@@ -64,6 +65,8 @@ class RunSummary(BaseModel):
     pass_at_k: dict[str, float] = Field(default_factory=dict)
     """"pass@1" -> mean over usable tasks with at least k samples."""
     pass_at_1_by_category: dict[str, float] = Field(default_factory=dict)
+    pass_at_1_by_subcategory: dict[str, float] = Field(default_factory=dict)
+    """"Category/Sub-category" -> pass@1, for suites whose tasks carry a sub-category (RTLLM)."""
     ppa_geomean: dict[str, float | None] = Field(default_factory=dict)
     """area/delay/power: geometric mean of candidate/reference over correct samples with PPA."""
     ppa_samples: int = 0
@@ -85,7 +88,13 @@ def task_stats(records: list[RunRecord]) -> list[TaskStats]:
         if r.verdict != "unusable":
             by_task[r.task].append(r)
     return [
-        TaskStats(task=t, category=rs[0].category, n=len(rs), c=sum(r.verdict == "pass" for r in rs))
+        TaskStats(
+            task=t,
+            category=rs[0].category,
+            subcategory=rs[0].subcategory,
+            n=len(rs),
+            c=sum(r.verdict == "pass" for r in rs),
+        )
         for t, rs in sorted(by_task.items())
     ]
 
@@ -173,6 +182,9 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
     for cat in sorted({s.category for s in stats}):
         val = mean_pass_at_k([s for s in stats if s.category == cat], 1)
         summary.pass_at_1_by_category[cat] = round(val or 0.0, 6)
+    for group in sorted({f"{s.category}/{s.subcategory}" for s in stats if s.subcategory}):
+        val = mean_pass_at_k([s for s in stats if f"{s.category}/{s.subcategory}" == group], 1)
+        summary.pass_at_1_by_subcategory[group] = round(val or 0.0, 6)
     correct = [ppa_ratios(r) for r in records if r.verdict == "pass" and r.kind == "rtl"]
     correct = [c for c in correct if c]
     summary.ppa_samples = len(correct)

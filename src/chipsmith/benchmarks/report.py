@@ -28,11 +28,13 @@ class RunView(BaseModel):
 
 
 def task_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
-    """Per task: samples, passes, verdict note, best area ratio."""
+    """Per task: category (with the sub-category where there is one), samples, passes, verdict note,
+    best area ratio."""
     rows: dict[str, dict[str, Any]] = {}
     for r in records:
+        group = f"{r.category} / {r.subcategory}" if r.subcategory else r.category
         row = rows.setdefault(
-            r.task, {"task": r.task, "category": r.category, "n": 0, "c": 0, "note": "", "area_ratio": None}
+            r.task, {"task": r.task, "category": group, "n": 0, "c": 0, "note": "", "area_ratio": None}
         )
         row["n"] += 1
         row["c"] += r.verdict == "pass"

@@ -27,6 +27,7 @@ class RunRecord(BaseModel):
     suite: str
     kind: str = "rtl"
     category: str = "misc"
+    subcategory: str | None = None
     difficulty: str = "medium"
     agent: str
     model: str | None = None

@@ -19,6 +19,8 @@ from chipsmith.registry import EVALUATORS
 
 PPA_FIELDS = {"area": "area_um2", "delay": "delay_ps", "power": "power_w"}
 CACHE_VERSION = 1
+REFCHECK_VERSION = 2
+"""Raised when a cached reference check changes shape (2: the one-line ``why``)."""
 
 
 def candidate_sources(files: dict[str, str]) -> dict[str, bytes]:
@@ -68,9 +70,13 @@ def reference_design(task: Task) -> dict[str, bytes]:
 
 
 def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = None) -> dict[str, Any]:
-    """Simulate the task's reference once per content: {"ok", "failure_class", "message"}."""
+    """Simulate the task's reference once per content: {"ok", "failure_class", "message", "why"};
+    ``why`` is the one line a user sees for an unusable task. A task its adapter already marked
+    unusable (``settings["unusable"]``) is not simulated."""
     hidden = task.hidden
-    key = content_key(CACHE_VERSION, "refcheck", files_key(hidden.files), hidden.tb_top, hidden.settings)
+    if static := hidden.settings.get("unusable"):
+        return {"ok": False, "failure_class": "unusable", "message": str(static), "why": str(static)}
+    key = content_key(REFCHECK_VERSION, "refcheck", files_key(hidden.files), hidden.tb_top, hidden.settings)
     cache = JsonCache(cache_root(cache_dir) / "refcheck")
     if (hit := cache.get(key)) is not None:
         return hit
@@ -80,8 +86,21 @@ def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = No
     else:
         sim = _simulate(task, design, sandbox)
         result = {"ok": bool(sim.passed), "failure_class": sim.failure_class, "message": sim.message}
+    result["why"] = "" if result["ok"] else f"reference fails: {result['message']}"
     cache.put(key, result)
     return result
+
+
+def check_references(
+    tasks: list[Task], sandbox: Any = None, cache_dir: Path | None = None, jobs: int = 1
+) -> dict[str, dict[str, Any]]:
+    """``check_reference`` for every RTL task (``jobs`` at a time), by task id."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rtl = [t for t in tasks if t.kind == "rtl"]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = pool.map(lambda t: check_reference(t, sandbox, cache_dir), rtl)
+        return {t.id: r for t, r in zip(rtl, results, strict=True)}
 
 
 def _synth_ppa(design: dict[str, bytes], top: str | None, sandbox: Any, timeout_s: float) -> dict[str, Any]:
@@ -168,9 +187,7 @@ def evaluate(
     """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA."""
     ref = check_reference(task, sandbox, cache_dir)
     if not ref["ok"]:
-        return EvalResult(
-            verdict="unusable", failure_class="unusable", message=f"reference fails: {ref['message']}"
-        )
+        return EvalResult(verdict="unusable", failure_class="unusable", message=ref["why"])
     if not any(src.strip() for src in candidate.files.values()):
         return EvalResult(verdict="fail", failure_class="empty", message="the candidate has no source")
     if findings := candidate_findings(candidate.files):

@@ -193,6 +193,7 @@ def make_record(
         suite=task.suite,
         kind=task.kind,
         category=task.category,
+        subcategory=task.subcategory,
         difficulty=task.difficulty,
         agent=cfg.agent,
         model=cfg.model,

@@ -47,6 +47,8 @@ class Task(BaseModel):
     suite: str
     kind: TaskKind
     category: str = "misc"
+    subcategory: str | None = None
+    """A finer group inside the category where the suite has one (RTLLM: Arithmetic / Adder)."""
     difficulty: str = "medium"
     public: PublicView
     hidden: HiddenView

@@ -43,8 +43,13 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 def list_cmd(
     suite: str | None = typer.Option(None, "--suite", help=SUITE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    check: bool = typer.Option(
+        True, "--check/--no-check", help="RTL tasks: run each reference once (cached) to tell usable tasks."
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Parallel reference checks."),
 ) -> None:
-    """List suites, or the tasks of one suite with category and difficulty."""
+    """List suites, or the tasks of one suite: category, sub-category, difficulty, and whether the
+    task is usable here (with the reason when it is not)."""
     from chipsmith.benchmarks.suites_api import load_suite
     from chipsmith.registry import SUITES
 
@@ -57,8 +62,34 @@ def list_cmd(
         tasks = load_suite(suite)
     except _user_errors() as exc:
         fail(str(exc))
-    rows = [{"task": t.id, "kind": t.kind, "category": t.category, "difficulty": t.difficulty} for t in tasks]
-    return print_json(rows) if json_out else _table(["task", "kind", "category", "difficulty"], rows)
+    checks = _reference_checks(tasks, jobs) if check else {}
+    rows = [_task_row(t, checks.get(t.id)) for t in tasks]
+    if json_out:
+        return print_json(rows)
+    cols = ["task", "kind", "category", "subcategory", "difficulty", "usable", "why"]
+    shown = [
+        c for c in cols if any(r[c] not in (None, "") for r in rows) or c in ("task", "kind", "category")
+    ]
+    return _table(shown, rows)
+
+
+def _reference_checks(tasks: list[Any], jobs: int | None) -> dict[str, dict[str, Any]]:
+    from chipsmith.benchmarks.rtl_eval import check_references
+    from chipsmith.config import load_settings
+
+    settings = load_settings(jobs=jobs)
+    return check_references(tasks, cache_dir=settings.home / "cache" / "bench", jobs=settings.jobs)
+
+
+def _task_row(task: Any, check: dict[str, Any] | None) -> dict[str, Any]:
+    """One listing row; ``usable`` is None when nothing was checked (kernel tasks, --no-check)."""
+    static = task.hidden.settings.get("unusable")
+    usable = False if static else (check["ok"] if check else None)
+    why = str(static) if static else (check["why"] if check and not check["ok"] else "")
+    return {
+        "task": task.id, "kind": task.kind, "category": task.category, "subcategory": task.subcategory,
+        "difficulty": task.difficulty, "usable": usable, "why": why,
+    }  # fmt: skip
 
 
 def _table(cols: list[str], rows: list[dict[str, Any]]) -> None:
@@ -67,7 +98,7 @@ def _table(cols: list[str], rows: list[dict[str, Any]]) -> None:
 
     table = Table(*cols)
     for row in rows:
-        table.add_row(*(str(row[c]) for c in cols))
+        table.add_row(*("-" if row[c] is None else str(row[c]) for c in cols))
     Console().print(table)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,45 @@ def test_list_suites_and_tasks(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("list", "--json")
     assert res.exit_code == 0
     assert {"chipsmith-rtl", "verilog-eval", "rtllm"} <= {row["suite"] for row in json.loads(res.stdout)}
-    res = cli("list", "--suite", RTL, "--json")
-    rows = json.loads(res.stdout)
-    assert {"task": "seqdet101", "kind": "rtl", "category": "fsm", "difficulty": "medium"} in rows
+    require_tool("iverilog", "vvp")
+    rows = json.loads(cli("list", "--suite", RTL, "--json").stdout)
+    seqdet = {
+        "task": "seqdet101",
+        "kind": "rtl",
+        "category": "fsm",
+        "subcategory": None,
+        "difficulty": "medium",
+    }
+    assert {**seqdet, "usable": True, "why": ""} in rows  # the reference was run (--check is the default)
+    rows = json.loads(cli("list", "--suite", RTL, "--no-check", "--json").stdout)
+    assert {**seqdet, "usable": None, "why": ""} in rows
+
+
+def rtllm_tree(tmp_path: Path) -> Path:
+    """An RTLLM v2-style tree (categories, a design without a reference) plus a broken reference."""
+    root = tmp_path / "rtllm"
+    shutil.copytree(DATA / "differential" / "problems" / "rtllm", root)
+    shutil.copytree(DATA / "rtllm" / "broken_inv", root / "Misc" / "broken_inv")
+    return root
+
+
+def test_list_and_run_say_why_each_unusable_task_is(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    require_tool("iverilog", "vvp")
+    monkeypatch.setenv("COLUMNS", "400")  # one summary line per unusable task, unwrapped
+    root = rtllm_tree(tmp_path)
+    rows = {r["task"]: r for r in json.loads(cli("list", "--suite", f"rtllm:{root}", "--json").stdout)}
+    assert (rows["adder_4bit"]["category"], rows["adder_4bit"]["subcategory"]) == ("Arithmetic", "Adder")
+    assert [t for t, r in rows.items() if r["usable"]] == ["adder_4bit", "counter_mod5", "rom_lut"]
+    assert rows["no_reference"]["why"] == "no verified_*.v reference in the directory"
+    broken = rows["broken_inv"]["why"]
+    assert broken.startswith("reference fails: testbench reported failure") and "\n" not in broken
+    res = cli("run", "--suite", f"rtllm:{root}", "--agent", "reference", "--no-ppa", "--run-id", "ref")
+    assert res.exit_code == 0, res.output
+    assert "3 usable tasks; pass@1 1.000" in res.output
+    assert f"unusable broken_inv: {broken}" in res.output
+    assert "unusable no_reference: no verified_*.v reference in the directory" in res.output
 
 
 def test_bad_input_is_one_line_not_a_traceback(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

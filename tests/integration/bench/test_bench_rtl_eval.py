@@ -11,7 +11,7 @@ from chipsmith.benchmarks.controls import NullAgent, ReferenceAgent
 from chipsmith.benchmarks.rtl_eval import evaluate
 from chipsmith.benchmarks.suites_api import load_suite
 from chipsmith.benchmarks.task import Candidate
-from helpers import require_tool, shared_external
+from helpers import require_shared_external, require_tool, shared_external
 
 pytestmark = pytest.mark.integration
 
@@ -91,8 +91,8 @@ def test_correct_candidate_gets_ppa_ratios_against_the_reference(tmp_path: Path)
     assert "delay_ratio" in res.metrics
 
 
-@pytest.mark.skipif(not EXTERNAL.is_dir(), reason="shared external problems not present")
 def test_shared_external_references_pass(tmp_path: Path) -> None:
+    require_shared_external()
     tasks = load_suite(f"verilog-eval:{EXTERNAL / 'verilog-eval-format'}") + load_suite(
         f"rtllm:{EXTERNAL / 'rtllm-format'}"
     )

@@ -10,7 +10,7 @@ from chipsmith.benchmarks.adapters._common import SuiteError
 from chipsmith.benchmarks.adapters.rtllm import task_id
 from chipsmith.benchmarks.adapters.verilog_eval import interface_of, rename_reference
 from chipsmith.benchmarks.suites_api import load_suite, parse_suite_spec, select_tasks
-from helpers import shared_external
+from helpers import require_shared_external, shared_external
 
 pytestmark = pytest.mark.unit
 
@@ -64,6 +64,7 @@ def test_rtllm_quirks() -> None:
     mux = tasks["mux_2to1"]
     assert mux.public.top == "mux2"  # verified_mux2.v in directory "mux 2to1"
     assert mux.hidden.tb_top == "tb_mux"  # not "testbench"
+    assert (mux.category, mux.subcategory) == ("rtllm", None)  # a flat layout has no categories
     rom = tasks["rom_lookup"]
     assert rom.hidden.settings["data_files"] == ["expected.hex"]
     assert rom.hidden.files["expected.hex"].startswith(b"00\n01\n04")
@@ -96,8 +97,8 @@ def test_bad_suites_give_one_line_errors(tmp_path: Path) -> None:
         load_suite(f"chipsmith-rtl:{tmp_path}")
 
 
-@pytest.mark.skipif(not EXTERNAL.is_dir(), reason="shared external problems not present")
 def test_shared_external_problems_load() -> None:
+    require_shared_external()
     ve = load_suite(f"verilog-eval:{EXTERNAL / 'verilog-eval-format'}")
     assert len(ve) >= 4 and all(t.public.top == "TopModule" for t in ve)
     rt = load_suite(f"rtllm:{EXTERNAL / 'rtllm-format'}")

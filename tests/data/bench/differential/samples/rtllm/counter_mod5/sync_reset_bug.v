@@ -1,0 +1,5 @@
+module counter_mod5 #(parameter W = 3) (input clk, input rst_n, input en, output reg [W-1:0] q);
+  always @(posedge clk)  // synchronous reset: misses a reset pulse between clock edges
+    if (!rst_n)  q <= 0;
+    else if (en) q <= (q == 4) ? 0 : q + 1'b1;
+endmodule

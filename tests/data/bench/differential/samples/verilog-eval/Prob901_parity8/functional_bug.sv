@@ -1,0 +1,3 @@
+module TopModule (input [7:0] in, output p);
+  assign p = ~^in;  // even parity: wrong polarity
+endmodule

@@ -1,0 +1,3 @@
+module Top_Module (input [7:0] in, output p);
+  assign p = ^in;
+endmodule
