@@ -98,6 +98,10 @@ def check_references(
     from concurrent.futures import ThreadPoolExecutor
 
     rtl = [t for t in tasks if t.kind == "rtl"]
+    if sandbox is None and rtl:
+        from chipsmith.sandbox import get_sandbox
+
+        sandbox = get_sandbox()  # once, here: the registry's first lookup imports and is not thread-safe
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         results = pool.map(lambda t: check_reference(t, sandbox, cache_dir), rtl)
         return {t.id: r for t, r in zip(rtl, results, strict=True)}
