@@ -7,13 +7,13 @@ bubblewrap binds the staged copy back at the original place.
 
 from __future__ import annotations
 
+import functools
 import glob
+import shutil
 from dataclasses import dataclass, field
 
+from chipsmith.sandbox._ns import PROC_READ_ONLY
 from chipsmith.sandbox._view import View
-
-# Kernel knobs under /proc that file modes alone guard; Docker makes the same paths read-only.
-PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
 
 WORKER_CAPS = ("CAP_SYS_ADMIN", "CAP_SETPCAP")
 """A persistent worker keeps these inside its own user namespace only, to give each run fresh
@@ -84,6 +84,13 @@ def bwrap_command(m: Mounts, *, network: bool, persistent: bool = False) -> list
     return args + ["--"]
 
 
-def host_gpu_devices() -> list[str]:
-    """The NVIDIA device nodes of this host (none on a machine without a GPU)."""
-    return sorted(glob.glob("/dev/nvidia*"))
+@functools.cache
+def host_gpu_devices() -> tuple[str, ...]:
+    """The NVIDIA device nodes of this host (none on a machine without a GPU); once per process."""
+    return tuple(sorted(glob.glob("/dev/nvidia*")))
+
+
+@functools.lru_cache(maxsize=4)
+def bwrap_path(path_env: str | None) -> str | None:
+    """bubblewrap on ``path_env`` (the PATH), once per PATH."""
+    return shutil.which("bwrap", path=path_env)

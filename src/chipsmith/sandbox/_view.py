@@ -19,6 +19,7 @@ needed path is hidden as well and the needed path bound back through it.
 
 from __future__ import annotations
 
+import functools
 import os
 import site
 import stat
@@ -99,8 +100,8 @@ def plan_view(
     """Pure: hide ``hide`` (and closed dirs on the way to ``needed``), bind back what is needed.
 
     ``replaced`` are dirs the sandbox covers otherwise (``/tmp`` by the run's scratch dir): what is
-    needed below them is bound back too. A needed path that would uncover a hidden dir (``/root`` on
-    ``sys.path``, say) is not bound back."""
+    needed below them is bound back too. A needed path that would uncover a hidden or replaced dir
+    (``/root`` or ``/tmp`` on ``sys.path``, from a script kept there) is not bound back."""
     needed = sorted(set(needed))
     replaced = list(replaced)
     closed = {c for n in needed if (c := closed_ancestor(n, can_enter)) is not None}
@@ -111,7 +112,7 @@ def plan_view(
     keep = outermost(
         p
         for p in [*needed, *tools]
-        if any(is_under(p, c) for c in covered) and not any(is_under(h, p) for h in hidden)
+        if any(p != c and is_under(p, c) for c in covered) and not any(is_under(h, p) for h in hidden)
     )
     masked = sorted(m for m in set(mask) if not any(is_under(m, h) for h in hidden))
     return View(hide=tuple(hidden), mask=tuple(masked), keep=tuple(keep))
@@ -138,7 +139,16 @@ def needed_paths() -> list[str]:
 
 
 def host_view(uid: int, gid: int, extra_hide: Iterable[str] = ()) -> View:
-    """This host's view for a command run as ``uid``/``gid``; ``extra_hide`` e.g. the temp dir."""
+    """This host's view for a command run as ``uid``/``gid``; ``extra_hide`` e.g. the temp dir.
+
+    Cached on what it reads (sys.path, PATH, HOME...): a run asks for it every time."""
+    key = (tuple(sys.path), os.environ.get("PATH", ""), os.environ.get("HOME", ""), tuple(extra_hide))
+    return _host_view(uid, gid, key)
+
+
+@functools.lru_cache(maxsize=16)
+def _host_view(uid: int, gid: int, key: tuple[tuple[str, ...], str, str, tuple[str, ...]]) -> View:
+    extra_hide = key[3]
     homes = [str(Path.home())] if Path.home() != Path("/") else []
     hide = [os.path.realpath(d) for d in (*HIDDEN_DIRS, *homes, *extra_hide) if os.path.isdir(d)]
     mask = [f for f in MASKED_FILES if os.path.isfile(f)]

@@ -1,24 +1,27 @@
 """The persistent local-sandbox worker. It runs inside bubblewrap and forks one confined child per run.
 
 Started by ``chipsmith.sandbox._warm`` as ``python -I -S _zygote.py CONFIG``: standard library
-only, nothing of chipsmith is imported. It talks to its parent over a SOCK_SEQPACKET socket:
+and ``_ns`` (beside this file) only. It talks to its parent over a SOCK_SEQPACKET socket:
 
-* it sends ``{"ready": true}`` when it is up;
-* a request ``{"cmd", "env", "work", "scratch", "rlimits", "shm_mb"}`` comes with two descriptors
-  (the run's stdout and stderr); ``{"op": "kill"}`` kills the run in progress;
-* the reply is ``{"status": <wait status> | null, "error": str | null, "killed": bool}``, sent
-  once every process of the run is gone. EOF on the socket (the parent died) ends the worker.
+* it sends ``{"ready": true}`` when it is up, then, for each run, ``{"init": pid}`` with a
+  socket to that run's supervisor ``I`` (or ``{"error": why}``), always one run ahead;
+* the parent sends the request ``{"cmd", "env", "work", "scratch", "rlimits", "shm_mb"}`` straight
+  to ``I`` with three descriptors: the run's stdout, stderr and status pipes. ``I`` writes
+  ``status <wait status>`` (or ``error <why>``) on the status pipe, whose EOF tells the parent that
+  every process of the run is gone;
+* ``{"op": "kill", "init": pid}`` to the worker kills that run; EOF on its socket ends the worker.
 
-Per run: a child ``C`` takes new mount, IPC and pid namespaces, binds the run's scratch dir on
-/tmp and its work dir at its path (so no other run's files are reachable), mounts a fresh
-/dev/shm; its child ``I`` is pid 1 of the run's pid namespace: it mounts a fresh /proc, drops
-every capability, sets no_new_privs and forks the command ``E``. When ``E`` exits, ``I`` reports
-its status and exits, and the kernel kills whatever the command left behind.
+Each run's two supervisors are made before its request comes, so a request costs no fork of them
+and no hop through the worker: ``C`` takes new mount, IPC and pid namespaces and waits; ``I``, pid 1
+of the new pid namespace, binds the run's scratch dir on /tmp and its work dir at its path (so no
+other run's files are reachable) and a fresh /dev/shm, mounts a fresh /proc, drops every
+capability (and sets no_new_privs), forks the command ``E`` and, when ``E`` exits, reports its
+status and exits, so the kernel kills whatever the command left behind.
 """
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import json
 import os
 import resource
@@ -26,94 +29,13 @@ import select
 import signal
 import socket
 import sys
+from dataclasses import dataclass
 from typing import Any
 
-CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x08000000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
-PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
-PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _ns  # noqa: E402  (a sibling file: chipsmith itself is not importable here)
 
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [
-        ("effective", ctypes.c_uint32),
-        ("permitted", ctypes.c_uint32),
-        ("inheritable", ctypes.c_uint32),
-    ]
-
-
-def _check(rc: int, what: str) -> None:
-    if rc != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
-def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = lambda s: s.encode() if s is not None else None  # noqa: E731
-    _check(libc.mount(enc(src), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
-
-
-def _bind(src: str, target: str, read_only: bool = False) -> None:
-    _mount(src, target, None, MS_BIND | MS_REC)
-    if read_only:
-        # A remount must repeat the flags the kernel locked on the mount (nodev, nosuid, atime...).
-        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | _mount_flags(target))
-
-
-def _mount_flags(path: str) -> int:
-    """The MS_* flags of the mount at ``path`` that a bind remount must keep (statvfs ST_* -> MS_*)."""
-    flag = os.statvfs(path).f_flag
-    pairs = [
-        (os.ST_NOSUID, MS_NOSUID),
-        (os.ST_NODEV, MS_NODEV),
-        (os.ST_NOEXEC, MS_NOEXEC),
-        (os.ST_NOATIME, MS_NOATIME),
-        (os.ST_NODIRATIME, MS_NODIRATIME),
-        (os.ST_RELATIME, MS_RELATIME),
-    ]
-    return sum(ms for st, ms in pairs if flag & st)
-
-
-def _drop_capabilities() -> None:
-    with open("/proc/sys/kernel/cap_last_cap") as fh:
-        last = int(fh.read())
-    for cap in range(last + 1):
-        _check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"drop capability {cap}")
-    _check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities")
-    header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3
-    _check(libc.capset(ctypes.byref(header), ctypes.byref(data)), "capset")
-    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-
-
-def _confine(req: dict[str, Any], tmp_keep: list[str], cover: list[str]) -> None:
-    """In C: new namespaces; only this run's directories, fresh /tmp and /dev/shm."""
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID), "unshare")
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # Descriptors opened in *this* mount namespace (a bind from another one is refused), before
-    # /tmp is covered: the run's dirs and what is bound back from under /tmp.
-    fds = {path: os.open(path, os.O_PATH) for path in (req["work"], req["scratch"], *tmp_keep)}
-    _bind(f"/proc/self/fd/{fds[req['scratch']]}", "/tmp")
-    for path in cover:  # the worker's slot dir, where it is not below /tmp
-        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
-    for path in tmp_keep:  # a virtualenv or checkout under /tmp
-        os.makedirs(path, exist_ok=True)
-        _bind(f"/proc/self/fd/{fds[path]}", path, read_only=True)
-    os.makedirs(req["work"], exist_ok=True)
-    _bind(f"/proc/self/fd/{fds[req['work']]}", req["work"])
-    for path in cover:
-        _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={int(req['shm_mb'])}m")
-    for fd in fds.values():
-        os.close(fd)
+MAX_MSG = 1 << 20
 
 
 def _exec(req: dict[str, Any], out_fd: int, err_fd: int) -> None:
@@ -139,112 +61,136 @@ def _exec(req: dict[str, Any], out_fd: int, err_fd: int) -> None:
     os._exit(127)
 
 
-def _init(req: dict[str, Any], fds: list[int], status_w: int) -> None:
-    """In I (pid 1 of the run): fresh /proc, no capabilities, fork E, reap, report E's status."""
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    for path in PROC_READ_ONLY:
-        if os.path.exists(path):
-            _bind(path, path, read_only=True)
-    _drop_capabilities()
-    pid = os.fork()
-    if pid == 0:
-        _exec(req, fds[0], fds[1])
-    for fd in fds:
-        os.close(fd)
-    while True:  # pid 1 reaps every orphan until the command itself ends
-        done, status = os.waitpid(-1, 0)
-        if done == pid:
-            break
-    os.write(status_w, f"status {status}\n".encode())
+def _init(sock: socket.socket, cfg: dict[str, Any]) -> None:
+    """I: pid 1 of the run. Waits for the request, confines, runs the command, reports its status."""
+    _ns.set_pdeathsig(signal.SIGKILL)  # C gone (the worker gone): the run goes
+    msg, fds, _, _ = socket.recv_fds(sock, MAX_MSG, 3)
+    if not msg or len(fds) != 3:
+        os._exit(0)
+    req, (out_fd, err_fd, status_fd) = json.loads(msg), fds
+    try:
+        _ns.confine(req, cfg["tmp_keep"], cfg["cover"])  # while /proc/self still resolves for us
+        _ns.fresh_proc()
+        _ns.drop_capabilities()
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_fd)
+            _exec(req, out_fd, err_fd)
+        os.close(out_fd)
+        os.close(err_fd)
+        while True:  # pid 1 reaps every orphan until the command itself ends
+            done, status = os.waitpid(-1, 0)
+            if done == pid:
+                break
+        os.write(status_fd, f"status {status}\n".encode())
+    except BaseException as exc:  # noqa: BLE001 - reported through the status pipe
+        os.write(status_fd, f"error {exc}\n".encode())
     os._exit(0)
 
 
-def _child(
-    req: dict[str, Any], fds: list[int], tmp_keep: list[str], cover: list[str], status_w: int
-) -> None:
-    """C: confine, fork I (reporting its pid), wait for it. Never returns."""
-    try:
-        _confine(req, tmp_keep, cover)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _init(req, fds, status_w)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent, who decides
-                os.write(status_w, f"error {exc}\n".encode())
-                os._exit(1)
-        os.write(status_w, f"init {pid}\n".encode())
-        for fd in fds:
-            os.close(fd)
-        os.waitpid(pid, 0)
-        os._exit(0)
-    except BaseException as exc:  # noqa: BLE001
-        os.write(status_w, f"error {exc}\n".encode())
-        os._exit(1)
-
-
-def _serve(sock: socket.socket, req: dict[str, Any], fds: list[int], cfg: dict[str, Any]) -> dict[str, Any]:
-    """Run one request; answer once C and I (hence every process of the run) are gone."""
-    status_r, status_w = os.pipe()
+def _supervise(run_sock: socket.socket, report: socket.socket, cfg: dict[str, Any]) -> None:
+    """C: new namespaces, fork I, report I's pid, wait for I. Never returns."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the worker ignores it; we wait for I
+    _ns.set_pdeathsig(signal.SIGKILL)
+    _ns.new_namespaces()
     pid = os.fork()
     if pid == 0:
-        sock.close()
-        os.close(status_r)
-        _child(req, fds, cfg["tmp_keep"], cfg["cover"], status_w)
-    os.close(status_w)
-    for fd in fds:
-        os.close(fd)
-    lines: dict[str, str] = {}
-    killed = False
-    buf = b""
-    while True:
-        ready, _, _ = select.select([sock.fileno(), status_r], [], [])
-        if sock.fileno() in ready:
-            msg = sock.recv(65536)
-            if not msg:  # the parent is gone: end the run and ourselves
-                os.kill(int(lines.get("init", pid)), signal.SIGKILL)
-                os.kill(pid, signal.SIGKILL)
-                os._exit(0)
-            if json.loads(msg).get("op") == "kill" and not killed:
-                killed = True
-                os.kill(int(lines["init"]) if "init" in lines else pid, signal.SIGKILL)
-        if status_r in ready:
-            chunk = os.read(status_r, 4096)
-            if not chunk:
-                break
-            buf += chunk
-            *complete, buf = buf.split(b"\n")
-            for line in complete:
-                key, _, value = line.decode(errors="replace").partition(" ")
-                lines[key] = value
-    os.close(status_r)
+        report.close()
+        _init(run_sock, cfg)
+    run_sock.close()
+    report.send(f"init {pid}".encode())
     os.waitpid(pid, 0)
-    status = int(lines["status"]) if "status" in lines else None
-    return {"status": status, "error": lines.get("error"), "killed": killed}
+    os._exit(0)
+
+
+@dataclass
+class Prepared:
+    """A run's supervisors, waiting for the parent's request on ``sock``; or why there are none."""
+
+    sock: socket.socket | None = None
+    init_pid: int = 0
+    init_fd: int | None = None
+    sup_fd: int | None = None
+    error: str | None = None
+
+    def kill(self) -> None:
+        if self.init_fd is not None:
+            with contextlib.suppress(OSError):  # already gone
+                signal.pidfd_send_signal(self.init_fd, signal.SIGKILL)
+
+    def close(self) -> None:
+        for fd in (self.init_fd, self.sup_fd):
+            if fd is not None:
+                os.close(fd)
+
+
+def _prepare(host: socket.socket, cfg: dict[str, Any]) -> Prepared:
+    """Fork C (and through it I); the parent talks to I directly over ``Prepared.sock``."""
+    parent_end, run_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    mine, report = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        for sock in (host, parent_end, mine):
+            sock.close()
+        try:
+            _supervise(run_end, report, cfg)
+        except BaseException as exc:  # noqa: BLE001 - reported to the worker
+            report.send(f"error {exc}".encode())
+        os._exit(1)
+    run_end.close()
+    report.close()
+    sup_fd = os.pidfd_open(pid)
+    key, _, value = mine.recv(4096).decode(errors="replace").partition(" ")
+    mine.close()
+    if key != "init":
+        parent_end.close()
+        os.close(sup_fd)
+        return Prepared(error=value or "the run's supervisor died")
+    return Prepared(parent_end, int(value), os.pidfd_open(int(value)), sup_fd)
+
+
+AHEAD = 2
+"""Runs prepared at any time: the one the parent may be running, and the next."""
+
+
+def _offer(host: socket.socket, cfg: dict[str, Any], runs: dict[int, Prepared]) -> bool:
+    """Prepare a run and hand its socket to the parent; False when that failed (parent told)."""
+    run = _prepare(host, cfg)
+    if run.sock is None:
+        host.send(json.dumps({"error": run.error}).encode())
+        return False
+    socket.send_fds(host, [json.dumps({"init": run.init_pid}).encode()], [run.sock.fileno()])
+    run.sock.close()
+    runs[run.init_pid] = run
+    return True
 
 
 def main() -> None:
     cfg = json.loads(sys.argv[1])
-    sock = socket.socket(fileno=cfg["fd"])
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # runs share our uid: no ptrace, no /proc/<us>/fd
-    sock.send(json.dumps({"ready": True}).encode())
+    host = socket.socket(fileno=cfg["fd"])
+    _ns.not_dumpable()  # runs share our uid: no ptrace, no /proc/<us>/fd
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+    host.send(json.dumps({"ready": True}).encode())
+    runs: dict[int, Prepared] = {}
+    # The next run is made while the parent runs the current one, so a request never waits for it.
+    while len(runs) < AHEAD and _offer(host, cfg, runs):
+        pass
     while True:
-        try:
-            msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
-        except OSError:
-            return
-        if not msg:
-            return
-        req = json.loads(msg)
-        if req.get("op") == "kill":  # arrived after its run ended: nothing to do
-            for fd in fds:
-                os.close(fd)
-            continue
-        try:
-            reply = _serve(sock, req, list(fds), cfg)
-        except OSError as exc:
-            reply = {"status": None, "error": str(exc), "killed": False}
-        sock.send(json.dumps(reply).encode())
+        by_fd = {run.sup_fd: pid for pid, run in runs.items() if run.sup_fd is not None}
+        ready, _, _ = select.select([host.fileno(), *by_fd], [], [])
+        if host.fileno() in ready:
+            msg = host.recv(MAX_MSG)
+            if not msg:  # the parent is gone, and its runs with it
+                for run in runs.values():
+                    run.kill()
+                return
+            req = json.loads(msg)
+            if req.get("op") == "kill" and req.get("init") in runs:
+                runs[req["init"]].kill()
+        for fd in ready:
+            if fd in by_fd:  # a run is over: offer another
+                runs.pop(by_fd[fd]).close()
+                _offer(host, cfg, runs)
 
 
 if __name__ == "__main__":

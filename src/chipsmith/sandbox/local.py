@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -24,13 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chipsmith.registry import SANDBOXES
-from chipsmith.sandbox._bwrap import Mounts, bwrap_command, host_gpu_devices
+from chipsmith.sandbox._bwrap import Mounts, bwrap_command, bwrap_path, host_gpu_devices
 from chipsmith.sandbox._cgroup import PidsCgroup
 from chipsmith.sandbox._local_limits import chown_tree, make_preexec, nproc_base, rlimit_values, sandbox_ids
 from chipsmith.sandbox._output import Capture
+from chipsmith.sandbox._pool import POOL
 from chipsmith.sandbox._stage import staged_sources
 from chipsmith.sandbox._view import View, host_view, is_under, temp_root
-from chipsmith.sandbox._warm import POOL, WorkerError, WorkerKey
+from chipsmith.sandbox._warm import WorkerError, WorkerKey
 from chipsmith.sandbox.base import ExecResult, Limits
 from chipsmith.sandbox.files import collect_files, force_rmtree, write_files
 
@@ -68,11 +68,12 @@ class LocalSandbox:
         gpu: bool = True,
         warm: bool | None = None,
     ) -> None:
-        self.use_bwrap = shutil.which("bwrap") is not None if use_bwrap is None else use_bwrap
+        found = bwrap_path(os.environ.get("PATH")) is not None
+        self.use_bwrap = found if use_bwrap is None else use_bwrap
         self.use_cgroup = use_cgroup
         self.extra_env = env or {}
         # GPU kernels must reach the device nodes; on a host without a GPU there are none to bind.
-        self.gpu_devices = tuple(host_gpu_devices()) if gpu else ()
+        self.gpu_devices = host_gpu_devices() if gpu else ()
         # Only bubblewrap can bind back what an unprivileged uid could not reach (/root/.pyenv...).
         self.ids = sandbox_ids() if self.use_bwrap else None
         self.warm = self.use_bwrap and (warm_default() if warm is None else warm)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chipsmith.sandbox._warm import POOL
+from chipsmith.sandbox._pool import POOL
 from chipsmith.sandbox.base import Limits
 from chipsmith.sandbox.local import LocalSandbox
 from helpers import IN_CI, require_tool

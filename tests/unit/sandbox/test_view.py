@@ -41,6 +41,8 @@ def test_a_needed_path_never_uncovers_a_hidden_dir():
     # `python /root/script.py` puts /root on sys.path: binding it back would show every credential
     view = plan_view(["/root"], [], ["/root", "/root/.pyenv/versions/3.11"], [], _open)
     assert view.keep == ("/root/.pyenv/versions/3.11",)
+    # nor /tmp itself (a script run from /tmp): the host's /tmp would cover the run's scratch dir
+    assert plan_view([], [], ["/tmp", "/tmp/co/.venv"], [], _open).keep == ("/tmp/co/.venv",)
 
 
 def test_opt_is_hidden_except_tool_installs_on_path():
