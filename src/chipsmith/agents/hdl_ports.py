@@ -48,7 +48,9 @@ def parse_modules(src: str) -> Parsed:
         for d in comp.getAllDiagnostics()
         if "MissingPortIODeclaration" in str(d.code) and d.args
     }
-    names = [d.name for d in comp.getDefinitions() if str(getattr(d, "definitionKind", "")).endswith("Module")]
+    names = [
+        d.name for d in comp.getDefinitions() if str(getattr(d, "definitionKind", "")).endswith("Module")
+    ]
     modules = [ModuleHeader(name=n, ports=_clean(tops.get(n), undeclared)) for n in names]
     errors = [_diag_line(d) for d in tree.diagnostics if d.isError()]
     return Parsed(modules=modules, syntax_errors=errors[:5])

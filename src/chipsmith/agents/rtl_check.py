@@ -102,7 +102,10 @@ class RtlChecker:
         snap, sections = self.evaluate(text, len(self.history) + 1)
         self.keep(snap)
         return Observation(
-            stop=snap.passed, reason="testbench_passed", feedback=self.feedback(snap, sections), summary=snap.summary
+            stop=snap.passed,
+            reason="testbench_passed",
+            feedback=self.feedback(snap, sections),
+            summary=snap.summary,
         )
 
     def keep(self, snap: Snapshot) -> None:
@@ -185,6 +188,7 @@ class RtlChecker:
         from chipsmith.prompts import render
 
         best = self.best if self.best is not None and self.best.iteration != snap.iteration else None
+        best = best if best is not None and best.files is not None else None
         return render(
             "rtl_agent_feedback", iteration=snap.iteration, max_iterations=self.max_iterations,
             problems=sections.problems, lint=sections.lint, simulation=sections.simulation,

@@ -16,6 +16,7 @@ from chipsmith.llm.textproto import CodeBlock, extract_code_blocks
 VERILOG_TAGS = {"verilog", "systemverilog", "sv", "v", "vlog", "verilog-2005", ""}
 _MODULE = re.compile(r"^\s*module\b", re.M)
 _ENDMODULE = re.compile(r"\bendmodule\b")
+_BARE_MODULE = re.compile(r"\bmodule\s+[A-Za-z_]\w*\s*[(#;]")
 _OTHER_LANGUAGES = (
     ("VHDL", re.compile(r"\b(entity\s+\w+\s+is|architecture\s+\w+\s+of|library\s+ieee)\b", re.I)),
     ("Python", re.compile(r"^\s*(def \w+\(|import \w+|from \w+ import|class \w+\s*[(:])", re.M)),
@@ -57,7 +58,7 @@ def _pick(blocks: list[CodeBlock], top: str | None) -> CodeBlock:
 
 def _bare(text: str) -> str | None:
     """Unfenced ``module ... endmodule`` in the reply."""
-    start = _MODULE.search(text)
+    start = _BARE_MODULE.search(text)
     ends = list(_ENDMODULE.finditer(text))
     if start is None or not ends or ends[-1].end() <= start.start():
         return None

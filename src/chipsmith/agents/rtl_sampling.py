@@ -61,7 +61,9 @@ def sample_first(
     messages = [*opening[1:], reply, HumanMessage(content=checker.feedback(snap, sections))]
     done = snap.passed or bool(stop[0])
     result = (
-        _stopped(runtime, opening + [reply], stop if stop[0] else ("passed", snap.summary)) if done else None
+        _stopped(runtime, opening + [reply], stop if stop[0] else ("testbench_passed", snap.summary))
+        if done
+        else None
     )
     return FirstAnswer(messages=messages, done=done, result=result, samples=samples)
 
