@@ -57,3 +57,34 @@ def test_every_builtin_module_exists():
     for reg in regs:
         for mod in reg._builtins:
             assert importlib.util.find_spec(mod) is not None, f"{reg.kind}: {mod} missing"
+
+
+@pytest.mark.unit
+def test_first_lookup_from_many_threads_waits_for_builtin_imports(tmp_path, monkeypatch):
+    """A thread must not see a half-loaded registry while another one is importing its built-ins."""
+    import sys
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    mod = tmp_path / "slow_builtin_mod.py"
+    mod.write_text(
+        "import time\nfrom chipsmith.registry import REG_UNDER_TEST as R\n"
+        "time.sleep(0.3)\nR.add('slow', object())\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg: Registry = Registry("thing", ("slow_builtin_mod",))
+    import chipsmith.registry as registry_mod
+
+    monkeypatch.setattr(registry_mod, "REG_UNDER_TEST", reg, raising=False)
+    monkeypatch.delitem(sys.modules, "slow_builtin_mod", raising=False)
+    start = threading.Barrier(4)
+
+    def look() -> bool:
+        start.wait()
+        time.sleep(0.01)
+        return "slow" in reg
+
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: look(), range(4)))
+    assert seen == [True, True, True, True]
