@@ -51,6 +51,9 @@ class EvalJob(BaseModel):
     cache_dir: Path | None = None
     ppa: bool = True
     ppa_timeout_s: float = 300
+    evaluator: str | None = None
+    """EVALUATORS entry to use instead of the task kind's (the agent class's ``evaluator``: a
+    testbench-writing agent is judged by ``rtl-testbench``)."""
 
 
 class EvalOutcome(BaseModel):
@@ -141,7 +144,7 @@ def _iterations(job: EvalJob, final: EvalResult) -> list[dict[str, Any]]:
 def _evaluate(job: EvalJob) -> EvalResult:
     from chipsmith.registry import EVALUATORS
 
-    evaluator = EVALUATORS.get(job.task.kind)
+    evaluator = EVALUATORS.get(job.evaluator or job.task.kind)
     sandbox = None
     if job.sandbox:
         from chipsmith.sandbox import get_sandbox

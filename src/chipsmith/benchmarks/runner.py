@@ -125,14 +125,19 @@ def _manifest(cfg: RunConfig, run_id: str, directory: Path) -> dict[str, Any]:
     return manifest
 
 
-def _agent_spec(cfg: RunConfig, task: Task) -> AgentSpec:
-    """The agent's options; an oracle control gets this task's reference candidate, built here."""
+def _factory(cfg: RunConfig) -> Any:
+    """The agent class the run names (a one-line RunnerError for an unknown name)."""
     from chipsmith.registry import AGENTS, UnknownNameError
 
     try:
-        factory = AGENTS.get(cfg.agent)
+        return AGENTS.get(cfg.agent)
     except UnknownNameError as exc:
         raise RunnerError(str(exc)) from exc
+
+
+def _agent_spec(cfg: RunConfig, task: Task) -> AgentSpec:
+    """The agent's options; an oracle control gets this task's reference candidate, built here."""
+    factory = _factory(cfg)
     options = dict(cfg.agent_options)
     if getattr(factory, "uses_model", False):
         llm = {"model": cfg.model, "budget": cfg.budget or None, "protocol": cfg.protocol, "cache": cfg.cache}
@@ -171,6 +176,7 @@ def plan(
                 cache_dir=cfg.home / "cache" / "bench",
                 ppa=cfg.ppa,
                 ppa_timeout_s=cfg.ppa_timeout_s,
+                evaluator=getattr(_factory(cfg), "evaluator", None),
             )
             items.append(WorkItem(task_id=task.id, sample=s, solve=solve, eval=ev))
     return items
