@@ -10,6 +10,7 @@ callable (called with no arguments). Plugins load the first time a name is not f
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from typing import Generic, TypeVar
@@ -27,14 +28,22 @@ class UnknownNameError(KeyError):
 
 
 _plugins_loaded = False
+# One lock for first-time imports: a second thread must wait for the modules the first one is
+# importing, not see "loaded" with empty entries. Re-entrant: a module may look names up on import.
+_IMPORT_LOCK = threading.RLock()
 
 
 def load_plugins() -> list[str]:
     """Import every ``chipsmith.plugins`` entry point once; return the names loaded."""
     global _plugins_loaded
-    if _plugins_loaded:
-        return []
-    _plugins_loaded = True
+    with _IMPORT_LOCK:
+        if _plugins_loaded:
+            return []
+        _plugins_loaded = True
+        return _import_plugins()
+
+
+def _import_plugins() -> list[str]:
     loaded = []
     for ep in entry_points(group=PLUGIN_GROUP):
         obj = ep.load()
@@ -51,6 +60,7 @@ class Registry(Generic[T]):
         self.kind = kind
         self._builtins = builtins
         self._builtins_loaded = False
+        self._loading = False
         self._entries: dict[str, T] = {}
 
     def register(self, name: str) -> Callable[[T], T]:
@@ -71,17 +81,29 @@ class Registry(Generic[T]):
         self._entries[name] = obj
 
     def _load_builtins(self) -> None:
-        if not self._builtins_loaded:
-            self._builtins_loaded = True
-            for mod in self._builtins:
-                try:
-                    importlib.import_module(mod)
-                except ModuleNotFoundError as exc:
-                    # Only a built-in module that is absent is tolerated (an optional part not
-                    # installed); an import error inside it propagates. A unit test checks that
-                    # every listed module exists in a full install.
-                    if exc.name != mod:
-                        raise
+        if self._builtins_loaded:
+            return
+        with _IMPORT_LOCK:
+            # Done by another thread meanwhile, or this thread is inside one of the imports below.
+            if self._builtins_loaded or self._loading:
+                return
+            self._loading = True
+            try:
+                self._import_builtins()
+            finally:
+                self._loading = False
+                self._builtins_loaded = True
+
+    def _import_builtins(self) -> None:
+        for mod in self._builtins:
+            try:
+                importlib.import_module(mod)
+            except ModuleNotFoundError as exc:
+                # Only a built-in module that is absent is tolerated (an optional part not
+                # installed); an import error inside it propagates. A unit test checks that
+                # every listed module exists in a full install.
+                if exc.name != mod:
+                    raise
 
     def get(self, name: str) -> T:
         """The entry called ``name``; loads plugins on a miss; a clear error if still unknown."""
