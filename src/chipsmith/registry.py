@@ -140,6 +140,7 @@ TOOLS: Registry = Registry(
         "chipsmith.tools.equivalence",
         "chipsmith.tools.knowledge_search",
         "chipsmith.tools.workspace_files",
+        "chipsmith.tools.trace.tool",
     ),
 )
 AGENTS: Registry = Registry(
