@@ -1,119 +1,134 @@
 #!/usr/bin/env python3
-"""Performance of the benchmark runner: harness overhead over raw tool time, and --jobs scaling.
+"""Harness overhead of `bench run` over the raw tools, warm and cold, and --jobs scaling.
 
-1. Overhead: for each task, time `iverilog` + `vvp` run directly on the reference and testbench
-   (median of --repeat), the simulate tool alone on the same files (sandboxed: compile and run are
-   two sandbox runs), the runner's evaluation of the same sample (the `eval_s` the runner records,
-   reference validation already cached), and the whole run's wall time.
-2. Scaling: wall time of the same run with --jobs 1 and --jobs 2 (goal: >= 1.8x on 2 cores).
+Modes, each measured in a fresh process (its own process pool and sandbox workers):
 
-Synthesis is off (--no-ppa) so both sides time the same work. Usage:
-    .venv/bin/python scripts/bench_runner.py [--suite chipsmith-rtl] [--tasks GLOB] [--repeat 3] [--json]
+* ``raw``: ``iverilog`` + ``vvp`` called directly on each task's reference and testbench, in a
+  temporary directory (``--raw-dir``, default the temp dir), one task after the other; ``raw-shm``
+  the same in /dev/shm (memory, where the sandbox's persistent workers keep run directories);
+* ``warm``: `bench run --agent reference --no-ppa --jobs 1` with the reference checks cached (a
+  first run filled the cache): one sandboxed simulation per task;
+* ``cold``: the same run with an empty cache: each reference is simulated, then the candidate;
+* ``warm-fresh-bwrap`` / ``cold-fresh-bwrap``: the same with ``CHIPSMITH_SANDBOX_WARM=0``
+  (bubblewrap started for every run, no persistent worker).
+
+Every round measures every mode once, in turn (other jobs on the machine drift less between modes
+than between rounds); the figures are medians over ``--rounds``. Reported: each mode's total (whole
+run wall time, which includes the process pool's start-up; and the sum of the per-sample
+``eval_s``) and its ratio to ``raw``. Synthesis is off on both sides. ``--scaling`` adds the
+wall time of a 5-sample run at --jobs 1 and --jobs 2. Usage:
+
+    .venv/bin/python scripts/bench_runner.py [--suite chipsmith-rtl] [--tasks GLOB] [--rounds 3] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from chipsmith.benchmarks.results import ResultStore
-from chipsmith.benchmarks.runner import RunConfig, run_benchmark
-from chipsmith.benchmarks.suites_api import load_suite, select_tasks
-from chipsmith.benchmarks.task import Task
-from chipsmith.tools.simulate import iverilog_compile_cmd, simulate
+MODES = ("raw", "raw-shm", "warm", "cold", "warm-fresh-bwrap", "cold-fresh-bwrap")
 
 
-def raw_tool_time(task: Task) -> float:
-    """iverilog + vvp on the reference, called directly: the floor any harness adds to."""
-    files = {**{n: task.hidden.files[n] for n in task.hidden.settings.get("compile_with", [])}}
-    ref = task.hidden.reference or ""
-    files[ref] = task.hidden.files[ref]
-    for name in task.hidden.settings.get("data_files", []):
-        files[name] = task.hidden.files[name]
-    sources = sorted(n for n in files if n.endswith((".v", ".sv")))
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, data in files.items():
-            (Path(tmp) / name).write_bytes(data)
-        start = time.perf_counter()
-        subprocess.run(
-            iverilog_compile_cmd(sources, task.hidden.tb_top or "tb"),
-            cwd=tmp,
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(["vvp", "-n", "sim.vvp"], cwd=tmp, check=True, capture_output=True)
-        return time.perf_counter() - start
-
-
-def sim_tool_time(task: Task) -> float:
-    """The simulate tool (default sandbox) on the same files: the evaluator's floor."""
+def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, float]:
+    """iverilog + vvp on every reference, called directly: the floor any harness adds to."""
     from chipsmith.benchmarks.rtl_eval import reference_design, sim_inputs
+    from chipsmith.benchmarks.suites_api import load_suite, select_tasks
+    from chipsmith.tools.simulate import compiled_files, iverilog_compile_cmd
 
-    sources, data = sim_inputs(task, reference_design(task))
-    start = time.perf_counter()
-    simulate(sources, top=task.hidden.tb_top, data_files=data or None)
-    return time.perf_counter() - start
+    total = 0.0
+    for task in select_tasks(load_suite(suite), tasks):
+        sources, data = sim_inputs(task, reference_design(task))
+        compile_cmd = iverilog_compile_cmd(compiled_files(list(sources)), task.hidden.tb_top or "tb")
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(dir=raw_dir) as tmp:
+            for name, blob in {**data, **sources}.items():
+                (Path(tmp) / name).write_bytes(blob)
+            subprocess.run(compile_cmd, cwd=tmp, check=True, capture_output=True)
+            subprocess.run(["vvp", "-n", "sim.vvp"], cwd=tmp, check=True, capture_output=True)
+        total += time.perf_counter() - start
+    return {"wall_s": total, "eval_s": total}
 
 
-def timed_run(cfg: RunConfig) -> tuple[float, dict[str, float]]:
-    start = time.perf_counter()
-    run_benchmark(cfg)
-    wall = time.perf_counter() - start
-    records = ResultStore(cfg.home / "runs" / str(cfg.run_id) / "results.jsonl").read()
-    return wall, {r.task: r.eval_s for r in records}
+def run_total(suite: str, tasks: str | None, cold: bool, jobs: int = 1, samples: int = 1) -> dict[str, float]:
+    """Wall time of one reference-control run, and the sum of its samples' eval_s."""
+    from chipsmith.benchmarks.results import ResultStore
+    from chipsmith.benchmarks.runner import RunConfig, run_benchmark
+
+    with tempfile.TemporaryDirectory() as home:
+        cfg = RunConfig(suite=suite, agent="reference", tasks=tasks, home=Path(home), ppa=False)
+        if not cold:  # fill the reference-check cache first
+            run_benchmark(cfg.model_copy(update={"run_id": "fill"}))
+        cfg = cfg.model_copy(update={"run_id": "timed", "jobs": jobs, "samples": samples})
+        start = time.perf_counter()
+        run_benchmark(cfg)
+        wall = time.perf_counter() - start
+        records = ResultStore(Path(home) / "runs" / "timed" / "results.jsonl").read()
+    bad = [r.task for r in records if r.verdict != "pass"]
+    if bad:
+        raise SystemExit(f"reference control did not pass: {', '.join(bad)}")
+    return {"wall_s": wall, "eval_s": sum(r.eval_s for r in records)}
+
+
+def measure_one(mode: str, args: argparse.Namespace) -> dict[str, float]:
+    """In a child process: one mode, once."""
+    if mode.startswith("raw"):
+        return raw_total(args.suite, args.tasks, "/dev/shm" if mode == "raw-shm" else args.raw_dir)
+    if mode.startswith("scaling-"):
+        return run_total(args.suite, args.tasks, cold=False, jobs=int(mode[-1]), samples=5)
+    return run_total(args.suite, args.tasks, cold=mode.startswith("cold"))
+
+
+def in_child(mode: str, argv: list[str]) -> dict[str, float]:
+    env = dict(os.environ, CHIPSMITH_SANDBOX_WARM="0" if mode.endswith("fresh-bwrap") else "1")
+    out = subprocess.run(
+        [sys.executable, __file__, *argv, "--one", mode], env=env, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{mode}: {out.stderr.strip().splitlines()[-1:] or out.returncode}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def summarize(rounds: list[dict[str, dict[str, float]]], modes: list[str]) -> dict[str, object]:
+    """Pure: medians per mode and their ratios to raw."""
+    med = {m: {k: statistics.median(r[m][k] for r in rounds) for k in ("wall_s", "eval_s")} for m in modes}
+    out: dict[str, object] = {"rounds": len(rounds)}
+    for mode in modes:
+        out[mode] = {k: round(v, 3) for k, v in med[mode].items()}
+        if mode != "raw" and "raw" in med:
+            out[mode]["wall_over_raw"] = round(med[mode]["wall_s"] / med["raw"]["wall_s"], 3)  # type: ignore[index]
+            out[mode]["eval_over_raw"] = round(med[mode]["eval_s"] / med["raw"]["eval_s"], 3)  # type: ignore[index]
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--suite", default="chipsmith-rtl")
     ap.add_argument("--tasks", default=None, help="glob(s) over task ids")
-    ap.add_argument("--repeat", type=int, default=3, help="raw and simulate-tool timings: median of N")
-    ap.add_argument(
-        "--samples",
-        type=int,
-        default=5,
-        help="samples per task in the scaling runs (a longer run amortises pool start-up)",
-    )
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--modes", default=",".join(MODES), help=f"comma-separated subset of {', '.join(MODES)}")
+    ap.add_argument("--raw-dir", default=None, help="where the raw tools run (default: the temp dir)")
+    ap.add_argument("--scaling", action="store_true", help="also time a 5-sample run at --jobs 1 and 2")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    tasks = select_tasks(load_suite(args.suite), args.tasks)
-    raw = {t.id: statistics.median(raw_tool_time(t) for _ in range(args.repeat)) for t in tasks}
-    sim = {t.id: statistics.median(sim_tool_time(t) for _ in range(args.repeat)) for t in tasks}
-    with tempfile.TemporaryDirectory() as home:
-        base = RunConfig(suite=args.suite, agent="reference", tasks=args.tasks, home=Path(home), ppa=False)
-        timed_run(base.model_copy(update={"run_id": "warm", "jobs": 2}))  # validates references once (cached)
-        wall1, eval1 = timed_run(base.model_copy(update={"run_id": "j1", "jobs": 1}))
-        scale = {"samples": args.samples}
-        wall1s, _ = timed_run(base.model_copy(update={"run_id": "s1", "jobs": 1, **scale}))
-        wall2s, _ = timed_run(base.model_copy(update={"run_id": "s2", "jobs": 2, **scale}))
-    per_task = {t: (eval1[t] - raw[t]) / raw[t] for t in raw}
-    out = {
-        "tasks": len(tasks),
-        "raw_tool_s_total": round(sum(raw.values()), 3),
-        "simulate_tool_s_total": round(sum(sim.values()), 3),
-        "eval_s_total_jobs1": round(sum(eval1.values()), 3),
-        "overhead_simulate_tool_over_raw": round(sum(sim.values()) / sum(raw.values()) - 1, 4),
-        "overhead_runner_over_simulate_tool": round(sum(eval1.values()) / sum(sim.values()) - 1, 4),
-        "overhead_total_over_raw": round(sum(eval1.values()) / sum(raw.values()) - 1, 4),
-        "overhead_per_task_median": round(statistics.median(per_task.values()), 4),
-        "overhead_per_task_max": round(max(per_task.values()), 4),
-        "overhead_run_wall_jobs1": round((wall1 - sum(raw.values())) / sum(raw.values()), 4),
-        "scaling_samples_per_task": args.samples,
-        "wall_s_jobs1": round(wall1s, 3),
-        "wall_s_jobs2": round(wall2s, 3),
-        "speedup_jobs2": round(wall1s / wall2s, 3),
-    }
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        for key, val in out.items():
-            print(f"{key:28s} {val}")
+    if args.one:
+        print(json.dumps(measure_one(args.one, args)))
+        return
+    argv = ["--suite", args.suite] + (["--tasks", args.tasks] if args.tasks else [])
+    argv += ["--raw-dir", args.raw_dir] if args.raw_dir else []
+    modes = [m for m in args.modes.split(",") if m] + (["scaling-1", "scaling-2"] if args.scaling else [])
+    load = [os.getloadavg()[0]]
+    rounds = [{m: in_child(m, argv) for m in modes} for _ in range(args.rounds)]
+    load.append(os.getloadavg()[0])
+    out = summarize(rounds, modes) | {"load_1min_start_end": [round(x, 2) for x in load]}
+    print(json.dumps(out, indent=2) if args.json else "\n".join(f"{k:18s} {v}" for k, v in out.items()))
 
 
 if __name__ == "__main__":
