@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,8 @@ class AgentEvent(BaseModel):
     kind: EventKind
     agent: str
     seq: int = 0
+    at: float = Field(default_factory=time.time)
+    """Wall-clock time (seconds since the epoch) when it happened."""
     data: dict[str, Any] = Field(default_factory=dict)
     """model: text preview, tool-call names, tokens; tool: a ToolEvent's fields; iteration: the
     checker's one-line summary; stop: reason and message."""

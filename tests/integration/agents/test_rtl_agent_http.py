@@ -56,7 +56,9 @@ def test_native_tool_calls_over_http_then_a_design(loopback_llm, tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_embedded_local_model_runs_one_easy_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embedded_local_model_runs_one_easy_chipsmith_rtl_task(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for module in (
         "llama_cpp",
         "uvicorn",
@@ -70,10 +72,10 @@ def test_embedded_local_model_runs_one_easy_task(tmp_path: Path, monkeypatch: py
     require_tool("iverilog", "verilator")
     monkeypatch.setenv("CHIPSMITH_LLM_STATE_DIR", str(tmp_path / "llm-state"))
     from chipsmith.agents.rtl import RtlAgent
+    from chipsmith.benchmarks.suites_api import load_suite, select_tasks
     from chipsmith.llm import local_server
 
-    spec = "Output y is the bitwise inverse of the 4-bit input a."
-    task = PublicView(task_id="inv4", kind="rtl", spec=spec, interface=INTERFACE, top="inv4")
+    task = select_tasks(load_suite("chipsmith-rtl"), "adder8")[0].public  # an easy task, public view only
     agent = RtlAgent(
         model="local", cache=False, home=str(tmp_path / "home"), max_iterations=2, testbench="smoke"
     )
