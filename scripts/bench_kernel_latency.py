@@ -3,8 +3,10 @@
 Usage: .venv/bin/python scripts/bench_kernel_latency.py [--repeat N] [--json]
 
 Checks the ReLU test task's honest cpp and triton solutions (tests/data/kernels/tasks/01_relu) and
-the reference control (torch). The first run of each backend is reported separately: it pays for
-the trusted reference worker, whose result is then cached by content. Goals: cpp < 2 s, triton < 10 s.
+the reference control (torch): each check is one sandboxed supervisor run (torch imported by the
+supervisor and by the zygote in parallel, the worker forked, every case, the ablation run). The
+first run of each backend is reported separately (cold file cache, first g++ build). Goals: cpp
+< 2.5 s, triton < 10 s. Reports the load average and, per backend, where the supervisor's time went.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-GOALS = {"cpp": 2.0, "triton": 10.0, "torch": 2.0}
+GOALS = {"cpp": 2.5, "triton": 10.0, "torch": 2.5}
 
 
 def main() -> int:
@@ -34,6 +36,7 @@ def main() -> int:
     from chipsmith.benchmarks.kernel_tasks import reference_candidate
     from chipsmith.benchmarks.task import Candidate
 
+    load_before = os.getloadavg()[0]
     task = load_task_dir(ROOT / "tests/data/kernels/tasks/01_relu")
     rows = []
     for backend in ("cpp", "triton", "torch"):
@@ -42,12 +45,13 @@ def main() -> int:
         else:
             src = task.hidden.files[task.hidden.solutions[backend]].decode()
             cand = Candidate(task_id=task.id, files={"candidate.py": src}, backend=backend)
-        times, verdicts = [], []
+        times, verdicts, phases = [], [], []
         for _ in range(args.repeat + 1):
             t0 = time.perf_counter()
             res = evaluate(task, cand, time=False)
             times.append(time.perf_counter() - t0)
             verdicts.append(res.failure_class)
+            phases.append(res.metrics.get("phase_s") or {})
         warm = times[1:]
         rows.append(
             {
@@ -58,19 +62,22 @@ def main() -> int:
                 "goal_s": GOALS[backend],
                 "verdicts": sorted(set(verdicts)),
                 "cases": res.metrics.get("cases"),
+                "supervisor_s": phases[-1],
             }
         )
     load = os.getloadavg()[0]
     if args.json:
-        print(json.dumps({"load_avg_1m": load, "cpus": os.cpu_count(), "rows": rows}, indent=2))
+        out = {"load_avg_1m_before": load_before, "load_avg_1m": load, "cpus": os.cpu_count(), "rows": rows}
+        print(json.dumps(out, indent=2))
     else:
-        print(f"load average {load:.1f} on {os.cpu_count()} cpus")
+        print(f"load average {load_before:.1f} before, {load:.1f} after, on {os.cpu_count()} cpus")
         for r in rows:
             ok = "meets" if r["median_s"] < r["goal_s"] else "misses"
             print(
                 f"{r['backend']:7s} first {r['first_s']:5.2f}s  median {r['median_s']:5.2f}s  min {r['min_s']:5.2f}s"
                 f"  ({ok} the {r['goal_s']:g}s goal; {r['cases']} cases; {r['verdicts']})"
             )
+            print(f"        supervisor marks (s since its start): {r['supervisor_s']}")
     return 0
 
 

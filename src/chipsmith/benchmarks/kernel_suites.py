@@ -13,6 +13,7 @@ from typing import Any
 
 from chipsmith.benchmarks.adapters._common import SuiteError, read_text
 from chipsmith.benchmarks.kernel_tasks import kernel_task
+from chipsmith.benchmarks.kernel_work import check_declaration, module_constants, work
 from chipsmith.benchmarks.task import Task
 from chipsmith.registry import SUITES
 
@@ -29,9 +30,15 @@ CATEGORIES = frozenset(
         "fused",
         "quantization",
         "scan",
+        "stencil",
+        "sparse",
+        "solver",
+        "cuda2cpp",
     ]
 )
 SOLUTION_FILES = {"triton": "triton.py", "cpp": "cpp.py", "cuda": "cuda.py"}
+PUBLIC_DIR = "public"
+"""A task's files an agent may see (e.g. the working CUDA version a cuda2cpp task translates)."""
 
 
 def load_task_dir(path: Path, suite: str = "chipsmith-kernels") -> Task:
@@ -43,32 +50,87 @@ def load_task_dir(path: Path, suite: str = "chipsmith-kernels") -> Task:
     for key in ("id", "description", "shapes"):
         if key not in meta:
             raise SuiteError(f"{path / 'task.toml'}: missing {key!r}")
-    shapes = meta["shapes"]
-    if not isinstance(shapes, list) or not shapes or not all(isinstance(s, dict) for s in shapes):
-        raise SuiteError(f"{path / 'task.toml'}: shapes must be a non-empty list of tables")
+    shapes, gpu_shapes = meta["shapes"], meta.get("gpu_shapes", [])
+    for key, value in (("shapes", shapes), ("gpu_shapes", gpu_shapes or [{}])):
+        if not isinstance(value, list) or not value or not all(isinstance(s, dict) for s in value):
+            raise SuiteError(f"{path / 'task.toml'}: {key} must be a non-empty list of tables")
     if not (path / "reference.py").is_file():
         raise SuiteError(f"{path}: missing reference.py")
+    reference = read_text(path / "reference.py")
     settings = {
         "shapes": shapes,
         "dtype": str(meta.get("dtype", "float32")),
         "atol": meta.get("atol"),
         "rtol": meta.get("rtol"),
     }
+    settings.update(_optional_settings(path, meta, reference))
     solutions = {
         b: read_text(path / "solutions" / f)
         for b, f in SOLUTION_FILES.items()
         if (path / "solutions" / f).is_file()
     }
-    return kernel_task(
+    task = kernel_task(
         str(meta["id"]),
         suite,
-        read_text(path / "reference.py"),
+        reference,
         str(meta["description"]),
         settings,
         category=str(meta.get("category", "misc")),
         difficulty=str(meta.get("difficulty", "medium")),
         solutions=solutions,
     )
+    return with_starter_files(task, _public_files(path))
+
+
+def _optional_settings(path: Path, meta: dict[str, Any], reference: str) -> dict[str, Any]:
+    """``gpu_shapes`` (larger sizes for a GPU run), ``work`` (the FLOP/byte formulas, checked at
+    every shape) and ``pattern`` (a cuda2cpp task's parallel pattern), where the task declares them."""
+    out: dict[str, Any] = {}
+    if meta.get("gpu_shapes"):
+        out["gpu_shapes"] = meta["gpu_shapes"]
+    if "flops" in meta or "bytes" in meta:
+        formulas: dict[str, Any] = {k: meta[k] for k in ("flops", "bytes") if k in meta}
+        every = meta["shapes"] + meta.get("gpu_shapes", [])
+        why = check_declaration(formulas, module_constants(reference), every)
+        if why:
+            raise SuiteError(f"{path / 'task.toml'}: {why}")
+        out["work"] = formulas
+    if "pattern" in meta:
+        out["pattern"] = str(meta["pattern"])
+    return out
+
+
+def _public_files(path: Path) -> dict[str, str]:
+    folder = path / PUBLIC_DIR
+    if not folder.is_dir():
+        return {}
+    return {f.name: read_text(f) for f in sorted(folder.iterdir()) if f.is_file()}
+
+
+def with_starter_files(task: Task, files: dict[str, str]) -> Task:
+    """``task`` with ``files`` in its public view: as starter files, and quoted in the spec for an
+    agent that reads only the spec."""
+    if not files:
+        return task
+    quoted = "\n\n".join(f"`{name}`:\n\n```\n{text.rstrip()}\n```" for name, text in files.items())
+    spec = f"{task.public.spec}\n\nStarting point (also in your workspace):\n\n{quoted}"
+    public = task.public.model_copy(update={"starter_files": dict(files), "spec": spec})
+    return task.model_copy(update={"public": public})
+
+
+def task_work(task: Task, shape_index: int = 0, *, gpu: bool = False) -> tuple[int, int]:
+    """(FLOPs, bytes moved) of ``task`` at one of its shapes (``gpu``: its GPU shapes), from the
+    formulas in its task.toml; ``SuiteError`` when it declares none or has no such shape."""
+    s = task.hidden.settings
+    formulas = s.get("work")
+    if not formulas:
+        raise SuiteError(f"task {task.id} declares no flops/bytes in its task.toml")
+    shapes = s.get("gpu_shapes" if gpu else "shapes") or []
+    if not 0 <= shape_index < len(shapes):
+        kind = "GPU shapes" if gpu else "shapes"
+        raise SuiteError(f"task {task.id} has {len(shapes)} {kind}; no index {shape_index}")
+    constants = module_constants(task.hidden.files["reference.py"].decode())
+    return work(formulas, {**constants, **shapes[shape_index]})
 
 
 def load_dir(root: Path, suite: str) -> list[Task]:

@@ -29,7 +29,8 @@ def check(
         False, "--time", help="Also time it against eager PyTorch (not in the Triton interpreter)."
     ),
 ) -> None:
-    """Check FILE on TASK: compile, anti-cheat, correctness over shapes x seeds x distributions."""
+    """Check FILE on TASK: compile, anti-cheat, correctness over shapes x seeds x distributions.
+    A failure names the mechanism that caught it ("caught by: ...")."""
     from chipsmith.benchmarks.adapters._common import SuiteError
     from chipsmith.benchmarks.kernel_eval import evaluate
     from chipsmith.benchmarks.suites_api import load_suite
@@ -70,16 +71,20 @@ def _print_result(result) -> None:  # type: ignore[no-untyped-def]
         f"[{colour}]{result.verdict}[/] ({result.failure_class}) {escape(result.message)}", highlight=False
     )
     m = result.metrics
+    if m.get("caught_by"):
+        from chipsmith.tools.kernels.verdicts import MECHANISMS
+
+        how = MECHANISMS.get(m["caught_by"], m["caught_by"])
+        con.print(f"caught by: {how}", highlight=False, markup=False)
     if m.get("candidate_ms") is not None:
         sp = m.get("speedup")
         con.print(
             f"candidate {m['candidate_ms']:.4f} ms, baseline {m.get('baseline_ms') or 0:.4f} ms, speedup {sp if sp is None else f'{sp:.2f}x'}"
         )
     for f in m.get("findings", [])[:10]:
-        con.print(
-            f"  finding [{f['check']}] {f['message']}" + (f" (line {f['line']})" if f.get("line") else ""),
-            highlight=False,
-        )
+        where = f" (line {f['line']})" if f.get("line") else ""
+        layer = f" <{f['mechanism']}>" if f.get("mechanism") else ""
+        con.print(f"  finding [{f['check']}]{layer} {escape(f['message'])}{where}", highlight=False)
     for flag in m.get("flags", []):
         con.print(f"  flag: {flag}", highlight=False, markup=False)
     for k in m.get("ptxas", []):

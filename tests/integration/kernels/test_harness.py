@@ -77,3 +77,30 @@ def test_controls(kernel_tasks: dict[str, Task], tid: str) -> None:
     assert (ref.verdict, ref.metrics["speedup"]) == ("pass", 1.0), ref.message
     null = evaluate(task, null_candidate(task), time=False)
     assert (null.verdict, null.failure_class) == ("fail", "mismatch"), null.message
+
+
+def test_candidate_reaches_no_secret(kernel_tasks: dict[str, Task]) -> None:
+    """A candidate that looks for the job, the reference, the libraries, the supervisor's memory,
+    environment and descriptors, secrets in its own memory and capabilities finds none of them."""
+    task = kernel_tasks["t-relu"]
+    res = evaluate(
+        task, candidate(task, (DATA / "bad" / "spy.py").read_text(), "cpp"), static=False, time=False
+    )
+    assert (res.verdict, res.failure_class) == ("pass", "pass"), res.message
+
+
+def test_the_spy_would_see_a_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Positive control: the spy's detectors do find a secret and a readable /proc entry."""
+    import json
+    import os
+    import re
+
+    src = (DATA / "bad" / "spy.py").read_text().replace("\nspy()\n", "\n")
+    ns: dict = {}
+    exec(compile(src, "spy.py", "exec"), ns)  # noqa: S102 - our own test file
+    planted = json.dumps({"key": "ab" * 32, "seed": 5, "device": "cpu"}).encode()
+    found = ns["_own_memory_has"](
+        {re.compile(rb'"key": "[0-9a-f]{64}"'), re.compile(rb'"seed": [0-9]+, "device"')}
+    )
+    assert len(found) == 2 and planted
+    assert ns["_readable"](f"/proc/{os.getpid()}/environ")

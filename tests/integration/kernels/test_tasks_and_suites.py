@@ -128,6 +128,14 @@ def test_cli_check_and_list_backends() -> None:
         ],
     )
     assert bad.exit_code == 1 and "cheat" in bad.stdout
+    assert "caught by: static source check" in bad.stdout
+    sneaky = runner.invoke(
+        app,
+        ["kernel", "check", str(DATA / "exploits/guard_off_getattr.py"), "--task", "t-relu"]
+        + ["--suite", suite, "--backend", "cpp"],
+    )
+    assert sneaky.exit_code == 1 and "caught by: ablation run" in sneaky.stdout, sneaky.stdout
+    assert "<ablation>" in sneaky.stdout
     missing = runner.invoke(
         app, ["kernel", "check", "nope.py", "--task", "t-relu", "--suite", suite, "--backend", "cpp"]
     )

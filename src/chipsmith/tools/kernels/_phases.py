@@ -27,6 +27,18 @@ from chipsmith.tools.kernels._refside import ReferenceSide, from_bytes, pack, te
 from chipsmith.tools.kernels._session import WorkerFailure, WorkerSession
 
 FLUSH_BYTES = {"cuda": 256 * 2**20, "cpu": 32 * 2**20}
+SHADOW_CALLS = 6
+"""Untimed, CPU-sampled calls hidden among the timed ones."""
+
+
+def schedule(warmup: int, iters: int, shadow: int, seed: int) -> list[str]:
+    """Pure: call keys in order: the warm-up calls ``t0..``, then the timed calls ``t..`` and the
+    shadow calls ``u..`` shuffled by the secret seed, so the worker cannot tell them apart."""
+    import random
+
+    rest = [f"t{i}" for i in range(warmup, warmup + iters)] + [f"u{j}" for j in range(shadow)]
+    random.Random(seed).shuffle(rest)
+    return [f"t{i}" for i in range(warmup)] + rest
 
 
 class Phases:
@@ -89,16 +101,20 @@ class Phases:
 
     # ---------------------------------------------------------------- one call
     def call(
-        self, sess: WorkerSession, s: int, args: list[Any], guard: bool = True
+        self, sess: WorkerSession, s: int, args: list[Any], guard: str = "full", tag: str | None = None
     ) -> tuple[list[np.ndarray], dict[str, Any], int, int]:
-        """One forward: outputs (copied at once), worker evidence, wall ns, worker CPU ns. Timed
-        calls go without the in-worker guard: it is evidence only, and its cost is not the kernel's."""
+        """One forward: outputs (copied at once), worker evidence, wall ns, worker CPU ns.
+
+        ``guard``: "full" (torch ops recorded, allocations poisoned and fenced: the first call of
+        a case), "poison" (allocations only: the second call and the ablation run, whose sampled CPU
+        is then compared like with like) or "off" (timed calls: the guard is evidence only, and
+        its cost is not the kernel's). ``tag`` files the call's CPU samples (default: ``guard``)."""
         self.check_quiet(sess)
         descs, writes, _ = pack(args)
         for off, data in writes:
             sess.write(off, data)
         req = {"op": "call", "shape": s, "inputs": descs, "out": list(self.out_area), "guard": guard}
-        reply, wall, cpu = sess.request(req)
+        reply, wall, cpu = sess.request(req, tag=tag if tag is not None or guard == "off" else guard)
         outs, raw = self.outputs(sess, reply)
         ev = dict(reply.get("evidence") or {})
         ev["dtypes"] = [d["dtype"] for d in reply["outputs"]]
@@ -150,7 +166,7 @@ class Phases:
             self.meta["cases"][key] = rec
             c1, ev1, _, _ = self.call(self.w, s, d["args"])
             self.store(key, "c1", c1)
-            c2, ev2, _, _ = self.call(self.w, s, d["args"])
+            c2, ev2, _, _ = self.call(self.w, s, d["args"], guard="poison")
             self.store(key, "c2", c2)
             rec["evidence"] = merge(ev1, ev2)
 
@@ -167,13 +183,15 @@ class Phases:
                 if c["shape"] not in seen:
                     self.init_shape(a, c["shape"])
                     seen.add(c["shape"])
-                outs, ev, _, _ = self.call(a, c["shape"], data[c["key"]]["args"])
+                outs, ev, _, _ = self.call(a, c["shape"], data[c["key"]]["args"], guard="poison")
                 self.store(c["key"], "a", outs)
                 self.meta["cases"][c["key"]]["ablation"] = {"evidence": ev}
         except WorkerFailure as exc:
             self.meta["ablation_fatal"] = f"{exc.kind}: {exc.message}"[:400]
 
     def timing(self, spec: dict[str, Any]) -> None:
+        """Timed calls (warm-up first), with shadow calls at secret places among them: identical to
+        the worker, untimed, CPU-sampled. A kernel that works differently when timed is sampled."""
         s, warmup, iters = spec["shape"], spec["warmup"], spec["iters"]
         device = self.job["device"]
         flush = torch.empty(
@@ -184,35 +202,35 @@ class Phases:
             k: [] for k in ("candidate_ms", "null_ms", "baseline_ms", "candidate_cpu_ms", "null_cpu_ms")
         }
         res.update(warmup=warmup, iters=iters, device=device)
-        cpu0 = pw.cpu_ns(self.w.pid) or 0
-        in_call0 = self.w.in_call_ns
-        for i in range(warmup + iters):
-            key = f"t{i}"
+        cpu0, in_call0 = pw.cpu_ns(self.w.pid) or 0, self.w.in_call_ns
+        for key in schedule(warmup, iters, spec.get("shadow", SHADOW_CALLS), self.ref.seed):
             args = self.ref.inputs(s, key, "normal")
             exp = self.ref.expect(s, args, key)
             self.meta["cases"][key] = {"dtypes_ref": exp["dtypes"], "scale": exp["scale"]}
             self.store(key, "r", exp["r"])
             if exp["g"] is not None:
                 self.store(key, "g", exp["g"])
-            sizes = [ch.aligned(o.nbytes) for o in exp["r"]]
             flush.zero_()
-            _, null_wall, null_cpu = self.w.request(
-                {"op": "null", "sizes": sizes, "out": list(self.out_area)}
-            )
+            null_req = {
+                "op": "null",
+                "sizes": [ch.aligned(o.nbytes) for o in exp["r"]],
+                "out": list(self.out_area),
+            }
+            _, null_wall, null_cpu = self.w.request(null_req)
             self.last_out = self.w.read(*self.out_area)
             flush.zero_()
-            outs, ev, wall, cpu = self.call(self.w, s, args, guard=False)
+            shadow = key.startswith("u")
+            outs, ev, wall, cpu = self.call(self.w, s, args, guard="off", tag="shadow" if shadow else None)
             self.store(key, "c1", outs)
             self.meta["cases"][key]["evidence"] = ev
             base = baseline_ms(model, args, flush, device)
-            if i >= warmup:
+            if not shadow and int(key[1:]) >= warmup:
                 res["candidate_ms"].append(wall / 1e6)
                 res["null_ms"].append(null_wall / 1e6)
                 res["candidate_cpu_ms"].append(cpu / 1e6)
                 res["null_cpu_ms"].append(null_cpu / 1e6)
                 res["baseline_ms"].append(base)
-        total = (pw.cpu_ns(self.w.pid) or cpu0) - cpu0
-        res["worker_cpu_ms"] = total / 1e6
+        res["worker_cpu_ms"] = ((pw.cpu_ns(self.w.pid) or cpu0) - cpu0) / 1e6
         res["in_call_cpu_ms"] = (self.w.in_call_ns - in_call0) / 1e6
         self.meta["timing"] = res
 

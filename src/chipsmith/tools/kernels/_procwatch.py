@@ -138,13 +138,14 @@ def running_threads(pid: int) -> int:
 
 
 def unverified_code(
-    maps: list[tuple[str, int]], allowed_roots: list[str], verified_inodes: set[int]
+    maps: list[tuple[str, int]], allowed_roots: list[str], verified_inodes: set[int], anonymous: bool = False
 ) -> list[str]:
     """Pure: executable mappings that are neither the installed runtime (``allowed_roots``: the
-    interpreter, its packages, system libraries) nor a kernel library the supervisor sealed."""
+    interpreter, its packages, system libraries) nor a kernel library the supervisor sealed.
+    ``anonymous``: accept anonymous executable memory (a GPU driver's own code)."""
     bad = []
     for path, inode in maps:
-        if path in ("[vdso]", "[vsyscall]"):
+        if path in ("[vdso]", "[vsyscall]") or (anonymous and not path):
             continue
         if path.startswith("/memfd:") and inode in verified_inodes:
             continue

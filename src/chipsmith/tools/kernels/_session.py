@@ -112,6 +112,9 @@ class WorkerSession:
         for fd in (req_r, rep_w, src_fd):
             os.close(fd)
         self.pid = int(reply["pid"])
+        self.sampler: Any = None
+        self.samples: dict[str, list[int]] = {}
+        self.sampled_calls: dict[str, int] = {}
         self.in_call_ns = 0
         self.calls = 0
         self.first_call_cpu: int | None = None
@@ -160,8 +163,30 @@ class WorkerSession:
         self.mm = mmap.mmap(self.shm_fd, size)
         self.request({"op": "map", "size": size})
 
-    def request(self, req: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
-        """Send ``req`` and wait for the reply: (reply, wall ns, worker CPU ns during the call)."""
+    def sample(self) -> str | None:
+        """Start CPU sampling of this worker (see ``_perf``); why not, when the kernel refuses."""
+        from chipsmith.tools.kernels._perf import Sampler
+
+        got = Sampler.open(self.pid)
+        if isinstance(got, str):
+            return got
+        self.sampler = got
+        return None
+
+    def request(self, req: dict[str, Any], tag: str | None = None) -> tuple[dict[str, Any], int, int]:
+        """Send ``req`` and wait for the reply: (reply, wall ns, worker CPU ns during the call).
+        With a ``tag`` the worker's CPU is sampled during the call and filed under it."""
+        if tag and self.sampler is not None:
+            self.sampler.enable()
+        try:
+            return self._request(req)
+        finally:
+            if tag and self.sampler is not None:
+                self.sampler.disable()
+                self.samples.setdefault(tag, []).extend(self.sampler.drain())
+                self.sampled_calls[tag] = self.sampled_calls.get(tag, 0) + 1
+
+    def _request(self, req: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
         cpu0 = pw.cpu_ns(self.pid) or 0
         if self.last_reply_cpu is not None:
             self.gap_ns += max(0, cpu0 - self.last_reply_cpu)
@@ -194,6 +219,9 @@ class WorkerSession:
         return pw.status(self.pid)
 
     def kill(self) -> None:
+        if self.sampler is not None:
+            self.sampler.close()
+            self.sampler = None
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         for fd in (self.req_w, self.rep_r, self.shm_fd):

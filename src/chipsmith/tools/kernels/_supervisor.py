@@ -98,6 +98,9 @@ class Supervisor:
         real = {d: v["real"] for d, v in libs.items()}
         self.w = WorkerSession("worker", self.zygote, source, real, self.deadline)
         self.a: Any = None
+        self.sampling = bool(libs)
+        if self.sampling:
+            self.meta["attribution"] = self.w.sample() or "on"
 
     def run(self) -> None:
         from chipsmith.tools.kernels._session import WorkerFailure
@@ -159,6 +162,8 @@ class Supervisor:
         pw.kill_all(pw.descendants({os.getpid()}) - {self.zygote.proc.pid}, set())
         abl = {d: v.get("ablated", v["real"]) for d, v in self.libs.items()}
         self.a = WorkerSession("ablation", self.zygote, self.source, abl, self.deadline)
+        if self.sampling:
+            self.a.sample()
         phases.ablation(self.a, self.job["cases"], data)
         self.meta["audit"]["ablation"] = self.audit(phases, [self.a])["ablation"]
         self.mark("ablated")
@@ -177,7 +182,10 @@ class Supervisor:
             st = sess.status()
             maps = pw.exec_mappings(sess.pid)
             out[sess.name] = {
-                "unverified_code": None if maps is None else pw.unverified_code(maps, roots, inodes),
+                "samples": self.attribution(sess, inodes),
+                "unverified_code": None
+                if maps is None
+                else pw.unverified_code(maps, roots, inodes, anonymous=self.job["device"] == "cuda"),
                 "cap_eff": st.get("CapEff", ""),
                 "threads": int(st.get("Threads", "0") or 0),
                 "peak_kb": pw.kb(st.get("VmHWM")),
@@ -185,6 +193,18 @@ class Supervisor:
                 "in_call_cpu_ms": sess.in_call_ns / 1e6,
                 "calls": sess.calls,
             }
+        return out
+
+    def attribution(self, sess: Any, inodes: set[int]) -> dict[str, Any] | None:
+        """Sampled CPU of the worker's calls, per tag and per part of the process."""
+        from chipsmith.tools.kernels._perf import PERIOD_NS, attribute, exec_ranges
+
+        ranges = exec_ranges(sess.pid)
+        if sess.sampler is None or ranges is None:
+            return None
+        out: dict[str, Any] = {"period_ns": PERIOD_NS}
+        for tag, ips in sess.samples.items():
+            out[tag] = dict(attribute(ips, ranges, inodes), calls=sess.sampled_calls.get(tag, 0))
         return out
 
     def finish(self) -> None:

@@ -136,12 +136,12 @@ class Worker:
 
         model = self.models[int(req["shape"])]
         args = self.args(req["inputs"])
-        guard = self.guard and req.get("guard", True)
+        mode_name = req.get("guard", "full") if self.guard else "off"
         before = {t.ident for t in self.threads()}
-        mode = GuardMode(flag_compute=guard, guard_alloc=guard)
+        mode = GuardMode(flag_compute=mode_name == "full", guard_alloc=mode_name != "off")
         if self.launches is not None:
             self.launches.ranges = []
-        if guard:
+        if mode_name != "off":
             with mode:
                 out = model(*args)
         else:

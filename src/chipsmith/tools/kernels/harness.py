@@ -27,6 +27,8 @@ from chipsmith.tools.kernels._channel import signed_ok
 SRC_DIR = str(Path(__file__).resolve().parents[3])
 WANT = ["result.json", "result.npz", "result.sig"]
 SUPERVISOR = "chipsmith.tools.kernels._supervisor"
+SHADOW_CALLS = 6
+"""Untimed, CPU-sampled calls the supervisor hides among the timed ones."""
 SUPERVISOR_SLACK_S = 30.0
 """Sandbox time beyond the check's own limit: the supervisor's start-up and its result."""
 
@@ -94,13 +96,15 @@ def plan_cases(n_shapes: int, per_shape: int) -> list[dict[str, Any]]:
 def plan_timing(spec: CheckSpec) -> dict[str, Any] | None:
     if not spec.time:
         return None
-    return {"shape": 0, "warmup": spec.warmup, "iters": spec.iters}
+    return {"shape": 0, "warmup": spec.warmup, "iters": spec.iters, "shadow": SHADOW_CALLS}
 
 
 def timed_keys(job: dict[str, Any]) -> list[str]:
-    """Pure: the keys of every timed call (warm-up included): each one's output is checked."""
+    """Pure: the keys of every call of the timing phase (warm-up and shadow calls included): each
+    one's output is checked."""
     t = job.get("timing") or {}
-    return [f"t{i}" for i in range(t.get("warmup", 0) + t.get("iters", 0))]
+    timed = [f"t{i}" for i in range(t.get("warmup", 0) + t.get("iters", 0))]
+    return timed + [f"u{j}" for j in range(t.get("shadow", 0))]
 
 
 def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[str, Any]:

@@ -24,6 +24,10 @@ ABLATION_UNCHANGED = 0.9
 is not what computed them."""
 IDLE_CPU_FLOOR_MS = 20.0
 IDLE_CPU_SHARE = 0.25
+NUMPY_SHARE, NUMPY_MIN_SAMPLES = 0.05, 3
+"""numpy/OpenBLAS never runs in an honest compiled kernel's forward: flagged above this share."""
+TORCH_RATIO, TORCH_MIN_EXCESS = 2.0, 8
+"""Torch-library samples beyond this ratio of the ablation run's (same calls, kernel a no-op)."""
 CHANNEL_SHARE = 0.25
 """A kernel time below this share of the channel's round trip is flagged as imprecise."""
 """Worker CPU between calls is flagged above max(floor, share x its CPU inside calls)."""
@@ -155,6 +159,39 @@ def audit_findings(meta: dict[str, Any], ref_bytes: int) -> list[Finding]:
     return f
 
 
+def attribution_findings(meta: dict[str, Any]) -> list[Finding]:
+    """Where the worker's sampled CPU went during its calls (compiled backends only)."""
+    a = meta.get("audit") or {}
+    w = (a.get("worker") or {}).get("samples") or {}
+    ab = (a.get("ablation") or {}).get("samples") or {}
+    tags = [t for t, v in w.items() if isinstance(v, dict)]
+    total = sum(n for t in tags for k, n in w[t].items() if k != "calls")
+    numpy = sum(w[t].get("numpy", 0) for t in tags)
+    f: list[Finding] = []
+    if numpy >= NUMPY_MIN_SAMPLES and numpy >= NUMPY_SHARE * total:
+        f.append(
+            finding(
+                "foreign-compute", f"numpy/OpenBLAS ran {numpy} of {total} CPU samples of the worker's calls"
+            )
+        )
+    base = ab.get("poison") or {}
+    for tag in ("poison", "shadow"):
+        if tag not in w or not base.get("calls"):
+            continue
+        wt, wc = w[tag].get("torch", 0), w[tag]["calls"]
+        expected = base.get("torch", 0) * wc / base["calls"]
+        if wt - expected >= TORCH_MIN_EXCESS and wt > TORCH_RATIO * expected:
+            f.append(
+                finding(
+                    "foreign-compute",
+                    f"torch's libraries took {wt} CPU samples over {wc} {tag} calls, {expected:.0f} with "
+                    "the compiled code made a no-op: torch computes",
+                )
+            )
+            break
+    return f
+
+
 def compare_case(
     key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec: CheckSpec
 ) -> tuple[str, str] | None:
@@ -229,7 +266,7 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
     keys = [c["key"] for c in job["cases"]] + (timed_keys(job) if meta.get("timing") else [])
     cases = meta.get("cases", {})
     ref_bytes = sum(a.nbytes for k, a in arr.items() if ".r." in k)
-    findings = audit_findings(meta, ref_bytes)
+    findings = audit_findings(meta, ref_bytes) + attribution_findings(meta)
     mismatch: tuple[str, str] | None = None
     for k in keys:
         rec = cases.get(k, {})
@@ -281,6 +318,9 @@ def watch_summary(meta: dict[str, Any]) -> dict[str, Any]:
     out = {k: round(w[k], 3) if isinstance(w.get(k), float) else w.get(k) for k in keys if k in w}
     out["extra_processes"] = a.get("extra_processes", 0)
     out["running_between_calls"] = a.get("running_between_calls", 0)
+    for name in ("worker", "ablation"):
+        if (a.get(name) or {}).get("samples"):
+            out[f"{name}_cpu_samples"] = a[name]["samples"]
     return out
 
 

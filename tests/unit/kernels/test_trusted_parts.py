@@ -1,0 +1,106 @@
+"""Pure parts of the trusted side: the channel's framing and signature, the memory-map audit, CPU
+sample attribution and seed derivation."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from chipsmith.tools.kernels import _channel as ch
+from chipsmith.tools.kernels._perf import attribute, category
+from chipsmith.tools.kernels._procwatch import unverified_code
+from helpers import require_module
+
+pytestmark = pytest.mark.unit
+
+
+def test_messages_round_trip_and_garbage_is_refused() -> None:
+    r, w = os.pipe()
+    try:
+        ch.send(w, {"op": "call", "x": [1, 2]})
+        assert ch.recv(r) == {"op": "call", "x": [1, 2]}
+        os.write(w, (ch.MAX_MESSAGE + 1).to_bytes(4, "little"))
+        with pytest.raises(ch.ChannelError) as big:
+            ch.recv(r)
+        assert big.value.kind == "protocol"
+    finally:
+        os.close(w)
+    with pytest.raises(ch.ChannelError) as closed:
+        ch.recv(r)
+    assert closed.value.kind == "closed"
+    os.close(r)
+
+
+def test_a_silent_worker_times_out() -> None:
+    import time
+
+    r, w = os.pipe()
+    with pytest.raises(ch.ChannelError) as late:
+        ch.recv(r, deadline=time.monotonic() + 0.05)
+    assert late.value.kind == "timeout"
+    os.close(r)
+    os.close(w)
+
+
+def test_layout_leaves_a_guard_after_every_block() -> None:
+    blocks = ch.layout([10, 100, 0], start=64)
+    assert blocks[0] == (64, 10)
+    for (off, n), (nxt, _) in zip(blocks, blocks[1:], strict=False):
+        assert nxt >= off + n + ch.GUARD and nxt % ch.ALIGN == 0
+    assert ch.end_of(blocks) >= blocks[-1][0] + ch.GUARD
+
+
+def test_signature_depends_on_key_and_both_files() -> None:
+    sig = ch.sign(b"k" * 32, b"{}", b"npz")
+    assert ch.signed_ok(b"k" * 32, b"{}", b"npz", sig.encode())
+    assert not ch.signed_ok(b"x" * 32, b"{}", b"npz", sig.encode())
+    assert not ch.signed_ok(b"k" * 32, b"{} ", b"npz", sig.encode())
+    assert not ch.signed_ok(b"k" * 32, b"{}", b"npz2", sig.encode())
+
+
+def test_only_the_runtime_and_sealed_libraries_may_run() -> None:
+    roots = ["/usr/lib", "/opt/venv"]
+    maps = [
+        ("/usr/lib/x86_64-linux-gnu/libc.so.6", 1),
+        ("/opt/venv/lib/python3.11/site-packages/torch/lib/libtorch_cpu.so", 2),
+        ("/memfd:chipsmith-lib-abc (deleted)", 77),
+        ("[vdso]", 0),
+        ("/memfd:chipsmith-lib-abc (deleted)", 78),
+        ("/tmp/evil.so", 3),
+        ("/usr/libexec/x.so", 4),
+        ("", 0),
+    ]
+    bad = unverified_code(maps, roots, {77})
+    assert bad == sorted(
+        [
+            "/memfd:chipsmith-lib-abc (deleted)",
+            "/tmp/evil.so",
+            "/usr/libexec/x.so",
+            "anonymous executable memory",
+        ]
+    )
+
+
+def test_samples_are_attributed_to_the_part_they_ran_in() -> None:
+    ranges = [
+        (100, 200, "/memfd:chipsmith-lib-x (deleted)", 9),
+        (300, 400, "/v/site-packages/numpy/_core/_multiarray_umath.so", 1),
+        (500, 600, "/v/site-packages/torch/lib/libtorch_cpu.so", 2),
+        (700, 800, "/usr/bin/python3.11", 3),
+        (900, 950, "/v/site-packages/torch/lib/libgomp.so.1", 4),
+    ]
+    counts = attribute([150, 150, 350, 550, 750, 920, 1000], ranges, {9})
+    assert counts == {"kernel": 3, "numpy": 1, "torch": 1, "runtime": 1, "unknown": 1}
+    assert category("/x/numpy.libs/libscipy_openblas64_.so", 5, set()) == "numpy"
+    assert category("/memfd:chipsmith-lib-x (deleted)", 10, {9}) == "runtime"  # not a sealed inode
+
+
+def test_seeds_are_derived_per_case_from_the_secret() -> None:
+    require_module("torch")
+    from chipsmith.tools.kernels._refside import derive_seed
+
+    assert derive_seed(1, "s0_task_0") == derive_seed(1, "s0_task_0")
+    assert derive_seed(1, "s0_task_0") != derive_seed(2, "s0_task_0")
+    assert derive_seed(1, "s0_task_0") != derive_seed(1, "s0_normal_1")
+    assert 0 <= derive_seed(123, "t5") < 2**31
