@@ -67,7 +67,8 @@ def repair_curve(records: list[RunRecord]) -> list[float]:
     return [round(sum(row[k] for row in rows) / len(rows), 6) for k in range(k_max)]
 
 
-def _cost(records: list[RunRecord]) -> float | None:
+def total_cost(records: list[RunRecord]) -> float | None:
+    """Pure: the summed cost, or None when any record's cost is unknown."""
     costs = [r.cost_usd for r in records]
     return None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
 
@@ -79,7 +80,7 @@ def agent_summary(records: list[RunRecord]) -> AgentStats | None:
         return None
     curve = repair_curve(recs)
     solved = {r.task for r in recs if r.verdict == "pass"}
-    cost = _cost(recs)
+    cost = total_cost(recs)
     before = Counter(
         (r.iteration_verdicts[0].get("failure_class") if r.iteration_verdicts else r.failure_class) or "?"
         for r in recs

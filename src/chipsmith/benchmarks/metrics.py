@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from chipsmith.benchmarks.agent_metrics import AgentStats, agent_summary
+from chipsmith.benchmarks.agent_metrics import AgentStats, agent_summary, total_cost
 from chipsmith.benchmarks.results import RunRecord
 
 KS = (1, 5, 10)
@@ -150,11 +150,6 @@ def _kernel_rank(r: RunRecord) -> tuple[bool, float]:
     return (r.verdict == "pass", float(s) if isinstance(s, int | float) else -1.0)
 
 
-def _total_cost(records: list[RunRecord]) -> float | None:
-    costs = [r.cost_usd for r in records]
-    return None if any(c is None for c in costs) else round(sum(c or 0.0 for c in costs), 6)
-
-
 def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
     """Everything the CLI and the report show about one run."""
     stats = task_stats(records)
@@ -172,7 +167,7 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
         verdicts=dict(Counter(r.verdict for r in records)),
         failure_classes=dict(Counter(r.failure_class for r in records)),
         tokens=sum(r.tokens for r in records),
-        cost_usd=_total_cost(records),
+        cost_usd=total_cost(records),
         agent_stats=agent_summary(records),
     )
     for k in KS:

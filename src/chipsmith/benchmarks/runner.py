@@ -255,7 +255,8 @@ def run_benchmark(
     manifest = _manifest(cfg, run_id, directory)
     store = ResultStore(directory / "results.jsonl")
     store.open_for_append()
-    items = plan(cfg, tasks, store.done_keys(), work_root=directory / "agents")
+    # Absolute: Ray workers need not share the driver's working directory (a cluster needs shared storage).
+    items = plan(cfg, tasks, store.done_keys(), work_root=directory.resolve() / "agents")
     by_id = {t.id: t for t in tasks}
     total, finished = len(items), 0
     if on_start:
