@@ -154,3 +154,20 @@ def test_history_window_keeps_the_opening_and_the_last_answers() -> None:
     kept = history_window(msgs, 2, bounds, keep=2)
     assert [m.id for m in kept] == ["s", "t", "a2", "f2", "a3", "f3"]
     assert history_window(msgs, 2, bounds, keep=0) == msgs
+
+
+def test_a_checkpointed_thread_resumes_the_conversation(tmp_path: Path) -> None:
+    require_module("langgraph.checkpoint.sqlite")
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    rt, _ = _runtime(tmp_path, ["first reply", "second reply"])
+    with sqlite3.connect(tmp_path / "sessions.sqlite", check_same_thread=False) as conn:
+        rt.checkpointer = SqliteSaver(conn)
+        one = rt.run("hello", variables=VARS, thread_id="t1")
+        two = rt.run("and again", variables=VARS, thread_id="t1")
+    assert one.stop_reason == two.stop_reason == "done"
+    roles = [m.role for m in two.transcript.messages]
+    assert roles == ["system", "human", "ai", "human", "ai"]  # one system message, the history kept
+    assert [m.content for m in two.transcript.messages if m.role == "ai"] == ["first reply", "second reply"]
