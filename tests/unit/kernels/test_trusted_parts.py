@@ -51,12 +51,32 @@ def test_layout_leaves_a_guard_after_every_block() -> None:
     assert ch.end_of(blocks) >= blocks[-1][0] + ch.GUARD
 
 
-def test_signature_depends_on_key_and_both_files() -> None:
-    sig = ch.sign(b"k" * 32, b"{}", b"npz")
-    assert ch.signed_ok(b"k" * 32, b"{}", b"npz", sig.encode())
-    assert not ch.signed_ok(b"x" * 32, b"{}", b"npz", sig.encode())
-    assert not ch.signed_ok(b"k" * 32, b"{} ", b"npz", sig.encode())
-    assert not ch.signed_ok(b"k" * 32, b"{}", b"npz2", sig.encode())
+def test_signature_depends_on_key_and_content() -> None:
+    sig = ch.sign(b"k" * 32, b"{}")
+    assert ch.signed_ok(b"k" * 32, b"{}", sig.encode())
+    assert not ch.signed_ok(b"x" * 32, b"{}", sig.encode())
+    assert not ch.signed_ok(b"k" * 32, b"{} ", sig.encode())
+
+
+def test_compare_case_and_unchanged() -> None:
+    import numpy as np
+
+    from chipsmith.tools.kernels.compare import compare_case, unchanged
+
+    ref = [np.array([0, 1, 2, 3], np.float32)]
+    tol = (1e-4, 1e-4, "float32")
+    ok = compare_case({"1st call": (ref, ["float32"])}, ref, None, [None], ["float32"], tol)
+    assert ok is None
+    wrong = compare_case({"1st call": ([ref[0] + 1], ["float32"])}, ref, None, [None], ["float32"], tol)
+    assert wrong is not None and wrong[0] == "mismatch" and wrong[1].startswith("1st call: output 0")
+    dtype = compare_case({"c": (ref, ["float16"])}, ref, None, [None], ["float32"], tol)
+    assert dtype is not None and dtype[0] == "dtype"
+    count = compare_case({"c": ([], [])}, ref, None, [None], ["float32"], tol)
+    assert count is not None and "0 output(s)" in count[1]
+    nan = np.array([np.nan, 1, np.nan, 3], np.float32)
+    assert unchanged(ref, [nan]) == [[2, 4]]
+    assert unchanged([nan], [nan.copy()]) == [[4, 4]]
+    assert unchanged(ref, []) == [[-1, 4]]
 
 
 def test_only_the_runtime_and_sealed_libraries_may_run() -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-import numpy as np
 import pytest
 
 from chipsmith.sandbox.base import ExecResult
@@ -19,36 +17,27 @@ KEY = b"k" * 32
 SPEC = CheckSpec(reference="", shapes=[{"N": 8}], seeds_per_shape=1)
 JOB = build_job(SPEC, WorkerSetup(), KEY.hex(), 7)
 KEYS = [c["key"] for c in JOB["cases"]]
-REF_OUT = np.array([0, 1, 2, 3, 0, 0, 5, 6], np.float32)
 
 
-def signed(meta: dict, arrays: dict[str, np.ndarray], key: bytes = KEY, **kw) -> ExecResult:  # type: ignore[no-untyped-def]
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    m, a = json.dumps(meta).encode(), buf.getvalue()
-    files = {"result.json": m, "result.npz": a, "result.sig": sign(key, m, a).encode()}
+def signed(meta: dict, key: bytes = KEY, **kw) -> ExecResult:  # type: ignore[no-untyped-def]
+    m = json.dumps(meta).encode()
+    files = {"result.json": m, "result.sig": sign(key, m).encode()}
     return ExecResult(exit_code=0, stdout="", stderr="", files=files, **kw)
 
 
-def result(
-    out: np.ndarray = REF_OUT, ablated: np.ndarray | None = None, audit: dict | None = None, **ev
-) -> ExecResult:  # type: ignore[no-untyped-def]
+def result(  # type: ignore[no-untyped-def]
+    compare: dict | None = None, unchanged: list | None = None, audit: dict | None = None, **ev
+) -> ExecResult:
+    """A supervisor result: every case compared as ``compare`` (None: correct), evidence ``ev``,
+    the ablation run leaving ``unchanged`` elements per output ([same, size])."""
     evidence = {"types": ["torch.Tensor"] * 2, "bad_ops": {}, "dtypes": ["float32"]} | ev
     cases = {}
-    arrays: dict[str, np.ndarray] = {}
     for k in KEYS:
-        rec: dict = {"evidence": evidence, "dtypes_ref": ["float32"], "scale": [None]}
-        arrays |= {
-            f"{k}.r.0": REF_OUT,
-            f"{k}.g.0": REF_OUT.astype(np.float64),
-            f"{k}.c1.0": out,
-            f"{k}.c2.0": out,
-        }
-        if ablated is not None:
-            arrays[f"{k}.a.0"] = ablated
-            rec["ablation"] = {"evidence": {}}
+        rec: dict = {"evidence": evidence, "scale": [None], "compare": compare}
+        if unchanged is not None:
+            rec["ablation"] = {"unchanged": unchanged, "evidence": {}}
         cases[k] = rec
-    return signed({"seed": 7, "degenerate": [], "cases": cases, "audit": audit or {"worker": {}}}, arrays)
+    return signed({"seed": 7, "degenerate": [], "cases": cases, "audit": audit or {"worker": {}}})
 
 
 def test_plan_covers_every_shape_and_distribution_without_seeds() -> None:
@@ -76,13 +65,21 @@ def test_pass() -> None:
 
 
 def test_mismatch_is_caught_by_the_comparison() -> None:
-    rep = judge(result(REF_OUT + 1), JOB, KEY, SPEC, True)
+    bad = {"kind": "mismatch", "message": "1st call: output 0: 8 of 8 elements outside atol=0.0001"}
+    rep = judge(result(bad), JOB, KEY, SPEC, True)
     assert rep.status == "mismatch" and "outside atol" in rep.message and rep.caught_by == "comparison"
 
 
-def test_wrong_dtype_is_a_mismatch() -> None:
-    rep = judge(result(dtypes=["float16"]), JOB, KEY, SPEC, True)
-    assert rep.status == "mismatch" and "dtype" in rep.message
+def test_precision_downgrade_is_cheat() -> None:
+    bad = {"kind": "precision", "message": "error vs fp64 ground truth ..."}
+    rep = judge(result(bad), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and rep.findings[0]["check"] == "precision-downgrade"
+
+
+def test_a_case_without_a_comparison_is_a_mismatch() -> None:
+    meta = {"seed": 1, "degenerate": [], "cases": {}, "audit": {"worker": {}}}
+    rep = judge(signed(meta), JOB, KEY, SPEC, True)
+    assert rep.status == "mismatch" and "no outputs" in rep.message
 
 
 @pytest.mark.parametrize(
@@ -125,12 +122,39 @@ def test_little_cpu_between_calls_is_not_flagged() -> None:
 
 
 def test_ablation_that_changes_nothing_is_cheat_but_not_when_the_output_is_wrong() -> None:
-    rep = judge(result(ablated=REF_OUT.copy()), JOB, KEY, SPEC, True)
+    rep = judge(result(unchanged=[[8, 8]]), JOB, KEY, SPEC, True)
     assert rep.status == "cheat" and rep.caught_by == "ablation"
-    nan = np.full_like(REF_OUT, np.nan)
-    assert judge(result(ablated=nan), JOB, KEY, SPEC, True).status == "pass"
-    wrong = judge(result(REF_OUT + 1, ablated=REF_OUT + 1), JOB, KEY, SPEC, True)
+    assert judge(result(unchanged=[[0, 8]]), JOB, KEY, SPEC, True).status == "pass"
+    assert judge(result(unchanged=[[4, 8]]), JOB, KEY, SPEC, True).status == "pass"  # half: zeros of a ReLU
+    bad = {"kind": "mismatch", "message": "wrong"}
+    wrong = judge(result(bad, unchanged=[[8, 8]]), JOB, KEY, SPEC, True)
     assert wrong.status == "mismatch"  # an output that is wrong anyway is a mismatch, not an ablation cheat
+
+
+def test_failing_ablation_run_is_cheat() -> None:
+    meta = json.loads(result().files["result.json"])
+    meta["ablation_fatal"] = "runtime: the candidate (ablation) crashed"
+    rep = judge(signed(meta), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and rep.findings[0]["check"] == "ablation"
+
+
+@pytest.mark.parametrize(
+    "samples,flagged",
+    [
+        ({"full": {"runtime": 100, "numpy": 50, "calls": 10}}, True),
+        ({"full": {"runtime": 100, "numpy": 2, "calls": 10}}, False),
+        ({"poison": {"runtime": 100, "torch": 80, "calls": 10}}, True),
+        ({"poison": {"runtime": 100, "torch": 25, "calls": 10}}, False),
+        ({"shadow": {"runtime": 60, "torch": 90, "calls": 6}}, True),
+    ],
+)
+def test_cpu_attribution(samples: dict, flagged: bool) -> None:
+    audit = {
+        "worker": {"samples": {"period_ns": 20000, **samples}},
+        "ablation": {"samples": {"period_ns": 20000, "poison": {"runtime": 100, "torch": 20, "calls": 10}}},
+    }
+    rep = judge(result(audit=audit), JOB, KEY, SPEC, True)
+    assert (rep.status == "cheat" and rep.caught_by == "attribution") is flagged, rep.findings
 
 
 def test_unsigned_or_foreign_results_are_forged() -> None:
@@ -140,7 +164,7 @@ def test_unsigned_or_foreign_results_are_forged() -> None:
     )
     rep = judge(ExecResult(exit_code=0, stdout="", stderr="", files=tampered), JOB, KEY, SPEC, True)
     assert rep.status == "cheat" and rep.caught_by == "signature"
-    other_key = signed({"seed": 7, "cases": {}}, {}, key=b"x" * 32)
+    other_key = signed({"seed": 7, "cases": {}}, key=b"x" * 32)
     assert judge(other_key, JOB, KEY, SPEC, True).status == "cheat"
     partial = ExecResult(exit_code=-9, stdout="", stderr="", files={"result.json": b"{}"})
     assert judge(partial, JOB, KEY, SPEC, True).findings[0]["check"] == "forged-result"
@@ -156,17 +180,15 @@ def test_missing_result_is_a_runtime_failure_or_a_timeout() -> None:
 
 @pytest.mark.parametrize("kind", ["compile", "runtime", "timeout"])
 def test_candidate_failures_are_classified(kind: str) -> None:
-    rep = judge(
-        signed({"seed": 1, "fatal": {"kind": kind, "message": "boom\nmore"}}, {}), JOB, KEY, SPEC, True
-    )
+    rep = judge(signed({"seed": 1, "fatal": {"kind": kind, "message": "boom\nmore"}}), JOB, KEY, SPEC, True)
     assert rep.status == kind and rep.message == "boom"
 
 
 def test_degenerate_or_failing_reference_is_unusable() -> None:
-    deg = signed({"seed": 1, "degenerate": ["output 0 is constant (0)"]}, {})
+    deg = signed({"seed": 1, "degenerate": ["output 0 is constant (0)"]})
     rep = judge(deg, JOB, KEY, SPEC, True)
     assert rep.status == "unusable" and "constant" in rep.message
-    broken = signed({"seed": 1, "fatal": {"kind": "reference", "message": "boom"}}, {})
+    broken = signed({"seed": 1, "fatal": {"kind": "reference", "message": "boom"}})
     assert judge(broken, JOB, KEY, SPEC, True).status == "unusable"
 
 

@@ -88,17 +88,16 @@ def end_of(blocks: list[tuple[int, int]], start: int = 0) -> int:
     return aligned(blocks[-1][0] + blocks[-1][1] + GUARD) if blocks else start
 
 
-def sign(key: bytes, meta: bytes, arrays: bytes) -> str:
-    """The supervisor's signature over its result files (HMAC-SHA256 with the run's key). The key
-    reaches only the supervisor, which is not dumpable: a candidate cannot forge a result."""
+def sign(key: bytes, result: bytes) -> str:
+    """The supervisor's signature over its result (HMAC-SHA256 with the run's key). The key reaches
+    only the supervisor, which is not dumpable: a candidate cannot forge a result."""
     import hashlib
     import hmac
 
-    body = hashlib.sha256(meta).digest() + hashlib.sha256(arrays).digest()
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+    return hmac.new(key, result, hashlib.sha256).hexdigest()
 
 
-def signed_ok(key: bytes, meta: bytes, arrays: bytes, sig: bytes) -> bool:
+def signed_ok(key: bytes, result: bytes, sig: bytes) -> bool:
     import hmac
 
-    return hmac.compare_digest(sign(key, meta, arrays).encode(), sig.strip())
+    return hmac.compare_digest(sign(key, result).encode(), sig.strip())

@@ -25,6 +25,7 @@ from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels import _procwatch as pw
 from chipsmith.tools.kernels._refside import ReferenceSide, from_bytes, pack, tensor_bytes
 from chipsmith.tools.kernels._session import WorkerFailure, WorkerSession
+from chipsmith.tools.kernels.compare import compare_case, tolerances, unchanged
 
 FLUSH_BYTES = {"cuda": 256 * 2**20, "cpu": 32 * 2**20}
 SHADOW_CALLS = 6
@@ -42,7 +43,8 @@ def schedule(warmup: int, iters: int, shadow: int, seed: int) -> list[str]:
 
 
 class Phases:
-    """Drives the workers through one check, recording outputs (``arrays``) and evidence (``meta``)."""
+    """Drives the workers through one check, recording per call the comparison with the reference
+    and the evidence (``meta["cases"]``); outputs are kept only until they are compared."""
 
     def __init__(self, job: dict[str, Any], ref: ReferenceSide, w: WorkerSession) -> None:
         self.job, self.ref, self.w = job, ref, w
@@ -51,7 +53,10 @@ class Phases:
         self.keep: set[int] = set()
         """Processes of the harness itself (the zygote)."""
         self.meta: dict[str, Any] = {"cases": {}}
-        self.arrays: dict[str, np.ndarray] = {}
+        self.kept: dict[str, list[np.ndarray]] = {}
+        t = job.get("tolerance") or {}
+        dtype = str(t.get("dtype", "float32"))
+        self.tol = (*tolerances(dtype, t.get("atol"), t.get("rtol")), dtype)
         self.out_area = (0, 0)
         self.last_out: bytes | None = None
         self.extra_procs: set[int] = set()
@@ -72,6 +77,7 @@ class Phases:
         for s in {c["shape"] for c in cases}:
             need_in = max(need_in, pack(list(self.ref.state(s).values()))[2])
         cap = 2 * need_out + 65536
+        self.meta["output_bytes"] = need_out
         self.out_area = (ch.aligned(need_in), cap)
         self.size = self.out_area[0] + cap
         self.w.map(self.size)
@@ -115,9 +121,9 @@ class Phases:
             sess.write(off, data)
         req = {"op": "call", "shape": s, "inputs": descs, "out": list(self.out_area), "guard": guard}
         reply, wall, cpu = sess.request(req, tag=tag if tag is not None or guard == "off" else guard)
-        outs, raw = self.outputs(sess, reply)
-        ev = dict(reply.get("evidence") or {})
-        ev["dtypes"] = [d["dtype"] for d in reply["outputs"]]
+        outs, dtypes, raw = self.outputs(sess, reply)
+        ev = sanitize(reply.get("evidence"))
+        ev["dtypes"] = dtypes
         ev["input_mutation"] = any(sess.read(off, len(d) - ch.GUARD) != d[: -ch.GUARD] for off, d in writes)
         ev["input_oob"] = sum(
             sess.read(off + len(d) - ch.GUARD, ch.GUARD) != d[-ch.GUARD :] for off, d in writes
@@ -126,15 +132,32 @@ class Phases:
             self.last_out = raw
         return outs, ev, wall, cpu
 
-    def outputs(self, sess: WorkerSession, reply: dict[str, Any]) -> tuple[list[np.ndarray], bytes]:
+    def outputs(
+        self, sess: WorkerSession, reply: dict[str, Any]
+    ) -> tuple[list[np.ndarray], list[str], bytes]:
+        """The outputs a reply describes, read from the output area; a description that does not
+        add up (outside the area, unknown dtype, shape and size disagreeing) fails the candidate."""
         lo, cap = self.out_area
-        outs = []
-        for d in reply.get("outputs", []):
-            off, n = int(d["offset"]), int(d["nbytes"])
-            if not lo <= off <= off + n <= lo + cap or not hasattr(torch, str(d["dtype"])):
-                raise WorkerFailure("runtime", "the worker described an output outside its area")
-            outs.append(from_bytes(sess.read(off, n), str(d["dtype"]), [int(x) for x in d["shape"]]))
-        return outs, sess.read(lo, cap)
+        outs, dtypes = [], []
+        descs = reply.get("outputs")
+        if not isinstance(descs, list):
+            raise WorkerFailure("runtime", "the worker's reply names no outputs")
+        for d in descs:
+            try:
+                off, n, dtype = int(d["offset"]), int(d["nbytes"]), str(d["dtype"])
+                shape = [int(x) for x in d["shape"]]
+                size = int(np.prod(shape)) if shape else 1
+                ok = dtype in DTYPES and lo <= off <= off + n <= lo + cap and min(shape, default=0) >= 0
+                ok = ok and size * getattr(torch, dtype).itemsize == n
+            except (KeyError, TypeError, ValueError, AttributeError):
+                ok = False
+            if not ok:
+                raise WorkerFailure(
+                    "mismatch", f"the worker described an output it did not deliver: {str(d)[:200]}"
+                )
+            outs.append(from_bytes(sess.read(off, n), dtype, shape))
+            dtypes.append(dtype)
+        return outs, dtypes, sess.read(lo, cap)
 
     def check_quiet(self, sess: WorkerSession) -> None:
         """Between calls: the output area must be as the reply left it, no extra process may live,
@@ -157,18 +180,16 @@ class Phases:
                 self.init_shape(self.w, s)
                 seen.add(s)
             d = data[key]
-            rec: dict[str, Any] = {"dtypes_ref": d["dtypes"], "scale": d["scale"]}
+            rec: dict[str, Any] = {"scale": d["scale"]}
             if "fp64_error" in d:
                 rec["fp64_error"] = d["fp64_error"]
-            self.store(key, "r", d["r"])
-            if d["g"] is not None:
-                self.store(key, "g", d["g"])
             self.meta["cases"][key] = rec
             c1, ev1, _, _ = self.call(self.w, s, d["args"])
-            self.store(key, "c1", c1)
             c2, ev2, _, _ = self.call(self.w, s, d["args"], guard="poison")
-            self.store(key, "c2", c2)
             rec["evidence"] = merge(ev1, ev2)
+            calls = {"1st call": (c1, ev1["dtypes"]), "2nd call": (c2, ev2["dtypes"])}
+            rec["compare"] = self.compare(calls, d)
+            self.kept[key] = c1
 
     def ablation(
         self, a: WorkerSession, cases: list[dict[str, Any]], data: dict[str, dict[str, Any]]
@@ -184,8 +205,8 @@ class Phases:
                     self.init_shape(a, c["shape"])
                     seen.add(c["shape"])
                 outs, ev, _, _ = self.call(a, c["shape"], data[c["key"]]["args"], guard="poison")
-                self.store(c["key"], "a", outs)
-                self.meta["cases"][c["key"]]["ablation"] = {"evidence": ev}
+                rec = {"unchanged": unchanged(self.kept[c["key"]], outs), "evidence": ev}
+                self.meta["cases"][c["key"]]["ablation"] = rec
         except WorkerFailure as exc:
             self.meta["ablation_fatal"] = f"{exc.kind}: {exc.message}"[:400]
 
@@ -206,10 +227,7 @@ class Phases:
         for key in schedule(warmup, iters, spec.get("shadow", SHADOW_CALLS), self.ref.seed):
             args = self.ref.inputs(s, key, "normal")
             exp = self.ref.expect(s, args, key)
-            self.meta["cases"][key] = {"dtypes_ref": exp["dtypes"], "scale": exp["scale"]}
-            self.store(key, "r", exp["r"])
-            if exp["g"] is not None:
-                self.store(key, "g", exp["g"])
+            self.meta["cases"][key] = {"scale": exp["scale"]}
             flush.zero_()
             null_req = {
                 "op": "null",
@@ -221,8 +239,8 @@ class Phases:
             flush.zero_()
             shadow = key.startswith("u")
             outs, ev, wall, cpu = self.call(self.w, s, args, guard="off", tag="shadow" if shadow else None)
-            self.store(key, "c1", outs)
             self.meta["cases"][key]["evidence"] = ev
+            self.meta["cases"][key]["compare"] = self.compare({"timed call": (outs, ev["dtypes"])}, exp)
             base = baseline_ms(model, args, flush, device)
             if not shadow and int(key[1:]) >= warmup:
                 res["candidate_ms"].append(wall / 1e6)
@@ -234,9 +252,11 @@ class Phases:
         res["in_call_cpu_ms"] = (self.w.in_call_ns - in_call0) / 1e6
         self.meta["timing"] = res
 
-    def store(self, key: str, tag: str, outs: list[np.ndarray]) -> None:
-        for i, o in enumerate(outs):
-            self.arrays[f"{key}.{tag}.{i}"] = o
+    def compare(
+        self, calls: dict[str, tuple[list[np.ndarray], list[str]]], exp: dict[str, Any]
+    ) -> dict[str, str] | None:
+        bad = compare_case(calls, exp["r"], exp["g"], exp["scale"], exp["dtypes"], self.tol)
+        return None if bad is None else {"kind": bad[0], "message": bad[1]}
 
 
 def baseline_ms(model: Any, args: list[Any], flush: torch.Tensor, device: str) -> float:
@@ -251,6 +271,34 @@ def baseline_ms(model: Any, args: list[Any], flush: torch.Tensor, device: str) -
         if device == "cuda":
             torch.cuda.synchronize()
         return (time.perf_counter_ns() - t0) / 1e6
+
+
+DTYPES = frozenset(
+    "float32 float64 float16 bfloat16 int8 uint8 int16 int32 int64 bool complex64 complex128".split()  # noqa: SIM905
+)
+
+
+def sanitize(ev: Any) -> dict[str, Any]:
+    """The worker's own evidence, reduced to the types the verdict reads (the worker is the
+    candidate's process: anything else becomes evidence against it, never an error here)."""
+    if not isinstance(ev, dict):
+        return {"bad_ops": {"<malformed evidence>": 1}}
+    ops = ev.get("bad_ops") or {}
+    out: dict[str, Any] = {
+        "bad_ops": {str(k)[:80]: v for k, v in ops.items() if isinstance(v, int)}
+        if isinstance(ops, dict)
+        else {"<malformed evidence>": 1},
+        "types": [str(t)[:200] for t in ev.get("types", [])]
+        if isinstance(ev.get("types", []), list)
+        else ["?"],
+    }
+    for k in ("oob_writes", "new_threads"):
+        v = ev.get(k, 0)
+        out[k] = v if isinstance(v, int) and v >= 0 else 1
+    if "uncovered" in ev:
+        unc = ev["uncovered"]
+        out["uncovered"] = [i for i in unc if isinstance(i, int)] if isinstance(unc, list) else [-1]
+    return out
 
 
 def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

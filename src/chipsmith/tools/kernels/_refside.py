@@ -23,6 +23,26 @@ from chipsmith.tools.kernels._worker_common import to_numpy
 JSON_SCALARS = (bool, int, float, str, type(None))
 
 
+class ReferenceFailure(Exception):
+    """The task's own code (reference model, input generators) failed: the task is unusable."""
+
+
+def trusted(fn: Any) -> Any:
+    """Decorator: any exception of the wrapped reference code becomes a ReferenceFailure."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*a: Any, **k: Any) -> Any:
+        try:
+            return fn(*a, **k)
+        except ReferenceFailure:
+            raise
+        except Exception as exc:
+            raise ReferenceFailure(f"{type(exc).__name__}: {exc}"[:2000]) from exc
+
+    return wrapper
+
+
 def derive_seed(seed: int, name: str) -> int:
     """Pure: a 31-bit seed for ``name`` from the run's secret seed."""
     return int.from_bytes(hashlib.sha256(f"{seed}:{name}".encode()).digest()[:4], "little") >> 1
@@ -69,11 +89,13 @@ class ReferenceSide:
         self.init_seed = derive_seed(seed, "init")
         self.built: dict[int, tuple[Any, Any, Any]] = {}
 
+    @trusted
     def model(self, s: int) -> tuple[Any, Any, Any]:
         if s not in self.built:
             self.built[s] = build(self.ref_path, self.shapes[s], self.init_seed, self.device)
         return self.built[s]
 
+    @trusted
     def init_args(self, s: int) -> list[Any]:
         args = inp.init_inputs(self.model(s)[0], self.init_seed)
         bad = [type(a).__name__ for a in args if not isinstance(a, JSON_SCALARS)]
@@ -81,12 +103,15 @@ class ReferenceSide:
             raise TypeError(f"get_init_inputs() returns {', '.join(bad)}: only numbers are supported")
         return args
 
+    @trusted
     def state(self, s: int) -> dict[str, torch.Tensor]:
         return {k: v.detach().to("cpu") for k, v in self.model(s)[1].state_dict().items()}
 
+    @trusted
     def inputs(self, s: int, name: str, dist: str) -> list[Any]:
         return inp.case_inputs(self.model(s)[0], derive_seed(self.seed, name), dist, self.device)
 
+    @trusted
     def expect(self, s: int, args: list[Any], name: str) -> dict[str, Any]:
         """Reference outputs in the task dtype (``r``), fp64 (``g``) and honest-error scales."""
         _, model, m64 = self.model(s)

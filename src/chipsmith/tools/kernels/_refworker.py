@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     try:
         for t in job["tasks"]:
             meta["tasks"][t["id"]] = validate_task(t["reference"], t["shapes"], job["device"])
-        emit({}, meta)
+        emit(meta)
     except Exception as exc:
         fatal(meta, "reference", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
     return 0

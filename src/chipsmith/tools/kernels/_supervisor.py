@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
-import io
 import json
 import os
 import shutil
@@ -27,8 +26,6 @@ from typing import Any
 
 from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels import _procwatch as pw
-
-RESULT_FILES = ("result.json", "result.npz", "result.sig")
 
 
 def secure_start() -> None:
@@ -92,7 +89,6 @@ class Supervisor:
         self.started = time.monotonic()
         self.job, self.key, self.ref_path, self.source, self.libs = job, key, ref_path, source, libs
         self.meta: dict[str, Any] = {"seed": job["seed"]}
-        self.arrays: dict[str, Any] = {}
         self.deadline = self.started + float(job.get("deadline_s", 120.0))
         self.zygote = Zygote(worker_env(job))
         real = {d: v["real"] for d, v in libs.items()}
@@ -103,17 +99,22 @@ class Supervisor:
             self.meta["attribution"] = self.w.sample() or "on"
 
     def run(self) -> None:
+        """The check; a failure of the task's own code makes it unusable, any other failure (the
+        candidate's, or one the candidate provoked in the harness) fails the candidate."""
+        from chipsmith.tools.kernels._refside import ReferenceFailure
         from chipsmith.tools.kernels._session import WorkerFailure
 
         try:
             self._run()
+        except ReferenceFailure as exc:
+            self.meta["fatal"] = {"kind": "reference", "message": str(exc)}
         except WorkerFailure as exc:
             self.meta["fatal"] = {"kind": exc.kind, "message": exc.message}
-        except Exception as exc:  # the reference (or the harness) failed: the task is unusable here
+        except Exception as exc:
             import traceback
 
-            msg = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"
-            self.meta["fatal"] = {"kind": "reference", "message": msg[-2000:]}
+            msg = f"the harness failed on this candidate: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"
+            self.meta["fatal"] = {"kind": "runtime", "message": msg[-2000:]}
 
     def mark(self, name: str) -> None:
         self.meta.setdefault("marks", {})[name] = round(time.monotonic() - self.started, 4)
@@ -151,7 +152,6 @@ class Supervisor:
                 self.ablation(phases, data)
         finally:
             self.meta.update(phases.meta)
-            self.arrays.update(phases.arrays)
 
     def ablation(self, phases: Any, data: dict[str, Any]) -> None:
         """With the worker and all it started gone, the same cases with the compiled code made no-ops."""
@@ -209,20 +209,14 @@ class Supervisor:
 
     def finish(self) -> None:
         """Kill everything the supervisor started, then write the signed result."""
-        import numpy as np
-
         for sess in (self.w, self.a):
             if sess is not None:
                 sess.kill()
         self.zygote.kill()
         pw.kill_all(set(), {os.getpid()})
-        buf = io.BytesIO()
-        np.savez(buf, **self.arrays)
         meta = json.dumps(self.meta).encode()
-        npz = buf.getvalue()
         write_fresh("result.json", meta)
-        write_fresh("result.npz", npz)
-        write_fresh("result.sig", ch.sign(self.key, meta, npz).encode())
+        write_fresh("result.sig", ch.sign(self.key, meta).encode())
 
 
 def write_fresh(name: str, data: bytes) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import torch
 
-OUT_NPZ = "result.npz"
 OUT_META = "result.json"
 
 
@@ -69,9 +68,8 @@ def set_threads() -> None:
     torch.set_num_threads(n)
 
 
-def emit(arrays: dict[str, np.ndarray], meta: dict[str, Any], out_dir: str = ".") -> None:
-    """Write the outputs (no pickles) and the JSON metadata the parent reads."""
-    np.savez(Path(out_dir) / OUT_NPZ, **arrays)  # type: ignore[arg-type]
+def emit(meta: dict[str, Any], out_dir: str = ".") -> None:
+    """Write the JSON metadata the parent reads."""
     Path(out_dir, OUT_META).write_text(json.dumps(meta))
 
 

@@ -122,3 +122,46 @@ def precision_check(c: np.ndarray, r: np.ndarray, gt: np.ndarray, dtype: str, sc
             f"{e_r:.3g} (and above {floor:.3g}): computed in lower precision than the task's dtype"
         )
     return ""
+
+
+def compare_case(
+    calls: dict[str, tuple[list[np.ndarray], list[str]]],
+    ref: list[np.ndarray],
+    gt: list[np.ndarray] | None,
+    scales: list[float | None],
+    ref_dtypes: list[str],
+    tol: tuple[float, float, str],
+) -> tuple[str, str] | None:
+    """(kind, message) for the first bad output of one case over its calls (name -> (outputs, the
+    dtypes the worker named)), or None. ``tol`` = (atol, rtol, task dtype)."""
+    atol, rtol, dtype = tol
+    for call, (outs, dtypes) in calls.items():
+        if len(outs) != len(ref):
+            return "mismatch", f"{call}: {len(outs)} output(s), expected {len(ref)}"
+        for i, (got, want) in enumerate(zip(dtypes, ref_dtypes, strict=False)):
+            if got != want:
+                return "dtype", f"{call}: output {i} has dtype {got}, expected {want}"
+        for i, out in enumerate(outs):
+            g = gt[i] if gt is not None and i < len(gt) else None
+            s = scales[i] if i < len(scales) else None
+            res = check_output(out, ref[i], g, atol, rtol, dtype, s)
+            if not res.ok:
+                return res.kind, f"{call}: output {i}: {res.message}"
+    return None
+
+
+def unchanged(real: list[np.ndarray], ablated: list[np.ndarray]) -> list[list[int]]:
+    """Per output: [elements equal in both runs (NaN equal to NaN), size]; [-1, size] when the
+    ablated output is missing or shaped differently (changed, for the ablation check)."""
+    out = []
+    for i, c in enumerate(real):
+        a = ablated[i] if i < len(ablated) else None
+        if a is None or a.shape != c.shape:
+            out.append([-1, int(c.size)])
+            continue
+        with np.errstate(invalid="ignore"):
+            same = a == c
+            if a.dtype.kind == "f" and c.dtype.kind == "f":
+                same |= np.isnan(a) & np.isnan(c)
+        out.append([int(np.count_nonzero(same)), int(c.size)])
+    return out

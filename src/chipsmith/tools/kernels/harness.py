@@ -11,21 +11,19 @@ comparison itself (``compare``, ``verdicts``) runs here, in a process that never
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
 from chipsmith.tools.kernels._channel import signed_ok
 
 SRC_DIR = str(Path(__file__).resolve().parents[3])
-WANT = ["result.json", "result.npz", "result.sig"]
+WANT = ["result.json", "result.sig"]
 SUPERVISOR = "chipsmith.tools.kernels._supervisor"
 SHADOW_CALLS = 6
 """Untimed, CPU-sampled calls the supervisor hides among the timed ones."""
@@ -127,6 +125,7 @@ def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[
         "worker_env": env,
         "exec_dirs": setup.exec_dirs,
         "deadline_s": spec.timeout_s,
+        "tolerance": {"dtype": spec.dtype, "atol": spec.atol, "rtol": spec.rtol},
     }
 
 
@@ -175,31 +174,25 @@ def run_check(
     return res, job, key
 
 
-def read_signed(res: ExecResult, key: bytes) -> tuple[dict[str, Any] | None, dict[str, np.ndarray], str]:
-    """The supervisor's metadata and arrays, and '' -- or (None, {}, why) when the files are missing
-    ("missing") or do not carry the supervisor's signature ("forged")."""
-    meta_b, npz_b, sig = (res.files.get(n) for n in WANT)
-    if meta_b is None or npz_b is None or sig is None:
-        return None, {}, "forged" if (meta_b or npz_b or sig) else "missing"
-    if not signed_ok(key, meta_b, npz_b, sig):
-        return None, {}, "forged"
-    meta, arrays = read_result(meta_b, npz_b)
-    return meta, arrays, "" if meta is not None else "missing"
+def read_signed(res: ExecResult, key: bytes) -> tuple[dict[str, Any] | None, str]:
+    """The supervisor's result and '' -- or (None, why) when it is missing ("missing") or does
+    not carry the supervisor's signature ("forged")."""
+    meta_b, sig = (res.files.get(n) for n in WANT)
+    if meta_b is None or sig is None:
+        return None, "forged" if (meta_b or sig) else "missing"
+    if not signed_ok(key, meta_b, sig):
+        return None, "forged"
+    meta = read_meta(meta_b)
+    return meta, "" if meta is not None else "missing"
 
 
-def read_result(meta_b: bytes, npz_b: bytes) -> tuple[dict[str, Any] | None, dict[str, np.ndarray]]:
-    """Metadata and arrays from result bytes; (None, {}) when unreadable."""
+def read_meta(data: bytes) -> dict[str, Any] | None:
+    """A JSON object from result bytes; None when unreadable."""
     try:
-        meta = json.loads(meta_b)
+        meta = json.loads(data)
     except ValueError:
-        meta = None
-    arrays: dict[str, np.ndarray] = {}
-    try:
-        with np.load(io.BytesIO(npz_b), allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except (ValueError, OSError, EOFError):
-        arrays = {}
-    return (meta if isinstance(meta, dict) else None), arrays
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def validate_references(
@@ -218,9 +211,9 @@ def validate_references(
         files,
         timeout_s=timeout_s,
         limits=Limits(cpu_s=int(timeout_s * 4), memory_mb=8192, procs=None),
-        want=["result.json", "result.npz"],
+        want=["result.json"],
     )
-    meta, _ = read_result(res.files.get("result.json", b"null"), res.files.get("result.npz", b""))
+    meta = read_meta(res.files.get("result.json", b"null"))
     if not meta or "tasks" not in meta:
         why = (meta or {}).get("fatal", {}).get("message") or res.stderr.strip()[-300:] or "no result"
         return {tid: [f"validation did not run: {why}"] for tid, _, _ in tasks}

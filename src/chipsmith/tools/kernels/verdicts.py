@@ -1,4 +1,4 @@
-"""Turning the supervisor's signed result into one verdict (pure: no processes, no torch).
+"""Turning the supervisor's signed result into one verdict (pure: no processes, no torch, no numpy).
 
 Precedence: a result without the supervisor's signature -> cheat (forged); the reference failing or
 the task being degenerate -> unusable; the candidate timing out / crashing / failing to import ->
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from chipsmith.sandbox.base import ExecResult
 from chipsmith.tools.kernels.anticheat import Finding
-from chipsmith.tools.kernels.compare import check_output, tolerances
 from chipsmith.tools.kernels.harness import CheckReport, CheckSpec, read_signed, timed_keys
 from chipsmith.tools.kernels.timing import median_ms, speed_flags, speedup
 
 PEAK_GROWTH_FLOOR_KB = 512 * 1024
+PEAK_GROWTH_PER_OUTPUT = 64
+"""Peak memory may grow by the floor plus this many times one case's output bytes."""
 ABLATION_UNCHANGED = 0.9
 """Share of an output's elements left unchanged by the ablation run above which the compiled code
 is not what computed them."""
@@ -126,7 +125,7 @@ def case_findings(key: str, ev: dict[str, Any]) -> list[Finding]:
     return f
 
 
-def audit_findings(meta: dict[str, Any], ref_bytes: int) -> list[Finding]:
+def audit_findings(meta: dict[str, Any]) -> list[Finding]:
     """Findings from what the supervisor saw of the worker from outside."""
     a = meta.get("audit") or {}
     w = a.get("worker") or {}
@@ -151,7 +150,7 @@ def audit_findings(meta: dict[str, Any], ref_bytes: int) -> list[Finding]:
             )
         )
     growth = w.get("peak_kb", 0) - meta.get("ready_peak_kb", 0)
-    budget = PEAK_GROWTH_FLOOR_KB + 16 * ref_bytes // 1024
+    budget = PEAK_GROWTH_FLOOR_KB + PEAK_GROWTH_PER_OUTPUT * int(meta.get("output_bytes", 0)) // 1024
     if growth > budget:
         f.append(
             finding("peak-memory", f"peak memory grew {growth // 1024} MB (allowed {budget // 1024} MB)")
@@ -192,90 +191,47 @@ def attribution_findings(meta: dict[str, Any]) -> list[Finding]:
     return f
 
 
-def compare_case(
-    key: str, arr: dict[str, np.ndarray], rec: dict[str, Any], spec: CheckSpec
-) -> tuple[str, str] | None:
-    """(kind, message) for the first bad output of a case (every call of it), or None."""
-    atol, rtol = tolerances(spec.dtype, spec.atol, spec.rtol)
-    n = sum(1 for k in arr if k.startswith(f"{key}.r."))
-    calls = ["c1", "c2"] if key.startswith("s") else ["c1"]
-    got = sum(1 for k in arr if k.startswith(f"{key}.c1."))
-    if got != n:
-        return "mismatch", f"{key}: {got} output(s), expected {n}"
-    dtypes, want = (rec.get("evidence") or {}).get("dtypes", []), rec.get("dtypes_ref", [])
-    for i, (d, w) in enumerate(zip(dtypes, want, strict=False)):
-        if d != w:
-            return "dtype", f"{key}: output {i} has dtype {d}, expected {w}"
-    scales = rec.get("scale") or [None] * n
-    for call in calls:
-        for i in range(n):
-            c = arr.get(f"{key}.{call}.{i}")
-            if c is None:
-                return "mismatch", f"{key}: output {i} missing on call {call}"
-            res = check_output(
-                c,
-                arr[f"{key}.r.{i}"],
-                arr.get(f"{key}.g.{i}"),
-                atol,
-                rtol,
-                spec.dtype,
-                scales[i] if i < len(scales) else None,
-            )
-            if not res.ok:
-                which = {"c1": "1st", "c2": "2nd"}[call]
-                return res.kind, f"{key} ({which} call) output {i}: {res.message}"
-    return None
-
-
-def ablation_findings(key: str, arr: dict[str, np.ndarray], rec: dict[str, Any]) -> list[Finding]:
+def ablation_findings(key: str, rec: dict[str, Any]) -> list[Finding]:
     """The compiled code must be what computed the outputs: with its entry points made no-ops the
     outputs must change (almost) everywhere."""
     abl = rec.get("ablation")
     if abl is None:
         return []
-    if "error" in abl:
-        return [
-            finding(
-                "ablation",
-                f"{key}: with its compiled code made a no-op the candidate failed ({abl['error'][:200]})",
-            )
-        ]
     out = []
-    i = 0
-    while f"{key}.c1.{i}" in arr:
-        c, a = arr[f"{key}.c1.{i}"], arr.get(f"{key}.a.{i}")
-        if a is not None and a.shape == c.shape and c.size:
-            same = np.count_nonzero((a == c) | (np.isnan(a) & np.isnan(c)) if a.dtype.kind == "f" else a == c)
-            if same >= ABLATION_UNCHANGED * c.size:
-                out.append(
-                    finding(
-                        "ablation",
-                        f"{key}: output {i} is unchanged in {same} of {c.size} elements when the compiled code does nothing: the work is done elsewhere",
-                    )
+    for i, pair in enumerate(abl.get("unchanged") or []):
+        same, size = (int(v) for v in pair)
+        if size and same >= ABLATION_UNCHANGED * size:
+            out.append(
+                finding(
+                    "ablation",
+                    f"{key}: output {i} is unchanged in {same} of {size} elements when the compiled code "
+                    "does nothing: the work is done elsewhere",
                 )
-        i += 1
+            )
     return out
 
 
 def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, timing_ok: bool) -> CheckReport:
-    meta, arr, problem = read_signed(res, key)
+    meta, problem = read_signed(res, key)
     early = fatal_report(res, meta, problem)
     if early is not None:
         return early
     assert meta is not None
     keys = [c["key"] for c in job["cases"]] + (timed_keys(job) if meta.get("timing") else [])
-    cases = meta.get("cases", {})
-    ref_bytes = sum(a.nbytes for k, a in arr.items() if ".r." in k)
-    findings = audit_findings(meta, ref_bytes) + attribution_findings(meta)
+    cases = meta.get("cases") or {}
+    findings = audit_findings(meta) + attribution_findings(meta)
     mismatch: tuple[str, str] | None = None
     for k in keys:
-        rec = cases.get(k, {})
+        rec = cases.get(k)
+        if not isinstance(rec, dict) or "compare" not in rec:
+            mismatch = mismatch or ("mismatch", f"{k}: no outputs")
+            continue
         findings += case_findings(k, rec.get("evidence") or {})
-        bad = compare_case(k, arr, rec, spec)
+        bad = rec["compare"]
         if bad is None:
-            findings += ablation_findings(k, arr, rec)
+            findings += ablation_findings(k, rec)
         elif mismatch is None:
-            mismatch = bad
+            mismatch = (bad["kind"], f"{k} {bad['message']}")
     if meta.get("ablation_fatal") and not mismatch:
         findings.append(
             finding(
@@ -286,8 +242,10 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
     if mismatch and mismatch[0] == "precision":
         findings.append(finding("precision-downgrade", mismatch[1]))
     metrics: dict[str, Any] = {"seed": meta.get("seed"), "phase_s": meta.get("marks")}
-    if any(r.get("fp64_error") for r in cases.values()):
-        metrics["fp64_skipped"] = sum(1 for r in cases.values() if r.get("fp64_error"))
+    if any(isinstance(r, dict) and r.get("fp64_error") for r in cases.values()):
+        metrics["fp64_skipped"] = sum(
+            1 for r in cases.values() if isinstance(r, dict) and r.get("fp64_error")
+        )
     metrics["flags"] = audit_flags(meta)
     metrics["watch"] = watch_summary(meta)
     if findings:
