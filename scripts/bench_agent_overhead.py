@@ -67,12 +67,15 @@ def one_run(task: str, iterations: int, work: Path) -> dict[str, float]:
     total = time.time() - start
     tr = Transcript.load(Path(cand.meta["agent"]["transcript"]))
     models = [e.at for e in tr.events if e.kind == "model"]
-    tools = [e.data for e in tr.events if e.kind == "tool" and e.data.get("phase") == "end"]
-    per_iter = [(b - a) for a, b in zip(models, models[1:], strict=False)]
+    ends = [e for e in tr.events if e.kind == "tool" and e.data.get("phase") == "end"]
+    spans = list(zip(models, models[1:], strict=False))
+    per_iter = [b - a for a, b in spans]
+    tools = [sum(e.data["duration_s"] for e in ends if a < e.at <= b) for a, b in spans]
     return {
         "total_s": total, "setup_s": models[0] - start, "iterations": len(models),
         "per_iteration_s": statistics.median(per_iter) if per_iter else float("nan"),
-        "tool_s_per_iteration": sum(t["duration_s"] for t in tools) / max(1, len(models)),
+        "tool_s_per_iteration": statistics.median(tools) if tools else float("nan"),
+        "own_s_per_iteration": statistics.median(p - t for p, t in zip(per_iter, tools, strict=True)),
         "model_wall_s": cand.meta["agent"]["model_wall_s"],
     }  # fmt: skip
 
@@ -91,7 +94,14 @@ def main() -> None:
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             runs.append(one_run(args.task, args.iterations, Path(tmp)))
-    keys = ("total_s", "setup_s", "per_iteration_s", "tool_s_per_iteration", "model_wall_s")
+    keys = (
+        "total_s",
+        "setup_s",
+        "per_iteration_s",
+        "tool_s_per_iteration",
+        "own_s_per_iteration",
+        "model_wall_s",
+    )
     summary = {k: round(statistics.median(r[k] for r in runs), 3) for k in keys}
     summary |= {"task": args.task, "iterations": args.iterations, "runs": args.runs}
     print(json.dumps(summary, indent=1))
