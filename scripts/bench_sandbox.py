@@ -2,8 +2,10 @@
 
     .venv/bin/python scripts/bench_sandbox.py [--runs 20] [--json]
 
-Rows: ``native`` (plain subprocess, no sandbox: the floor), ``local`` (bubblewrap + cgroup),
-``docker-cold`` (a fresh container per run) and ``docker-warm`` (DockerSandbox(pool_size=2)).
+Rows: ``native`` (plain subprocess in a temp dir, no sandbox: the floor), ``local-warm`` (the
+default: a persistent bubblewrap worker forks a confined run), ``local-cold`` (bubblewrap and a
+pids cgroup started for every run), ``docker-cold`` (a fresh container per run) and
+``docker-warm`` (DockerSandbox(pool_size=2)).
 Wall time is measured around ``sandbox.run`` as a caller sees it; one warm-up run is not counted.
 """
 
@@ -69,7 +71,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    boxes: dict[str, object] = {"native": None, "local": get_sandbox("local")}
+    boxes: dict[str, object] = {
+        "native": None,
+        "local-warm": get_sandbox("local", warm=True),
+        "local-cold": get_sandbox("local", warm=False),
+    }
     try:
         boxes["docker-cold"] = get_sandbox("docker")
         boxes["docker-warm"] = get_sandbox("docker", pool_size=2)

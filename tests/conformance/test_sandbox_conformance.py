@@ -26,7 +26,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("sandbox-conforma
 
 BACKEND_MARKS = {"docker": [pytest.mark.docker]}
 # Modes of one backend that must each pass everything: name -> {variant id: constructor options}.
-VARIANTS = {"local": {"warm": {"warm": True}, "cold": {"warm": False}}}
+VARIANTS = {
+    "local": {"warm": {"warm": True}, "cold": {"warm": False}},
+    "docker": {"fresh": {}, "pool": {"pool_size": 1}},  # one container: every run reuses it
+}
 NEVER_FINISHES = b"module tb; reg clk = 0; always #5 clk = ~clk; endmodule\n"
 
 
@@ -268,13 +271,13 @@ def test_root_owned_private_file_is_not_readable(sandbox, root_only_file):
 def test_nothing_carries_over_to_the_next_run(sandbox):
     plant = (
         "echo left > /tmp/carry; echo left > /dev/shm/carry 2>/dev/null; echo left > $HOME/carry; "
-        "(sleep 31340 &) ; echo planted"
+        "ipcmk -M 4096; (sleep 31340 &) ; echo planted"
     )
     first = sandbox.run(["sh", "-c", plant], {}, timeout_s=30)
-    assert first.ok and "planted" in first.stdout, first
-    look = "cat /tmp/carry /dev/shm/carry $HOME/carry 2>/dev/null; ls -A; echo end"
+    assert first.ok and "planted" in first.stdout and "Shared memory id" in first.stdout, first
+    look = "cat /tmp/carry /dev/shm/carry $HOME/carry 2>/dev/null; ls -A; ipcs -m | grep -c '^0x'; echo end"
     second = sandbox.run(["sh", "-c", look], {}, timeout_s=30)
-    assert second.stdout.split() == ["end"], second.stdout
+    assert second.stdout.split() == ["0", "end"], second.stdout  # no file, no SysV segment
     assert wait_gone("sleep\x0031340") == []
 
 
@@ -304,8 +307,7 @@ def test_nothing_is_left_behind(sandbox, monkeypatch, tmp_path):
     sandbox.run(["sh", "-c", "sleep 31338 & setsid sleep 31339 & echo started"], {"f": b"x"}, timeout_s=30)
     sandbox.run(["sh", "-c", "sleep 100"], {}, timeout_s=0.5)
     assert wait_gone("31338") == [] and wait_gone("31339") == []
-    if hasattr(sandbox, "close_workers"):
-        sandbox.close_workers()  # a persistent worker's directory lives as long as the worker
+    _close(sandbox)  # a warm pool's containers and a worker's directory live until then
     assert list(tmp_path.iterdir()) == []
     if containers:
         assert containers() == before
@@ -323,10 +325,17 @@ def _our_containers() -> int:
         client.close()
 
 
-# Threads spawned by concurrent runs must not outlive them either (readers, stream pumps).
+def _close(sandbox) -> None:  # type: ignore[no-untyped-def]
+    sandbox.close()
+    if hasattr(sandbox, "close_workers"):
+        sandbox.close_workers()
+
+
+# Threads spawned by runs must not outlive them either (readers, stream pumps, pool resets).
 def test_no_threads_leak(sandbox):
     before = threading.active_count()
     for _ in range(2):
         sandbox.run(["sh", "-c", "echo x"], {}, timeout_s=30)
+    _close(sandbox)
     time.sleep(0.2)
     assert threading.active_count() <= before

@@ -14,13 +14,18 @@ TMP_MB = 256
 KEEPALIVE = ["sleep", "infinity"]
 
 # Kill every process but pid 1 (docker-init), the keepalive (pid "$1", recorded when the container
-# started: a run's orphans are children of pid 1 too) and this shell; then empty the shared dirs.
-# Runs as the sandbox user, which owns everything a run can create.
+# started: a run's orphans are children of pid 1 too) and this shell; then empty what a run could
+# leave for the next one: the work dir, /tmp, /dev/shm and SysV IPC objects (shared memory,
+# semaphores, message queues). Runs as the sandbox user, which owns everything a run can create.
+SHARED_DIRS = (WORK, "/tmp", "/dev/shm")
 RESET_SCRIPT = (
     "for p in /proc/[0-9]*; do p=${p#/proc/}; "
     'case " 1 $1 $$ " in *" $p "*) ;; *) kill -9 "$p" 2>/dev/null;; esac; done; '
-    f"rm -rf {WORK}/* {WORK}/.[!.]* /tmp/* /tmp/.[!.]* 2>/dev/null; "
-    f'[ -z "$(ls -A {WORK})$(ls -A /tmp)" ]'
+    + "".join(f"rm -rf {d}/* {d}/.[!.]* 2>/dev/null; " for d in SHARED_DIRS)
+    + "ipcrm --all 2>/dev/null; "
+    + '[ -z "'
+    + "".join(f"$(ls -A {d})" for d in SHARED_DIRS)
+    + "$(ipcs -m -q -s | grep '^0x')\" ]"
 )
 KEEPALIVE_PID = ["cat", "/proc/1/task/1/children"]
 """Run right after start, before any command: docker-init's only child is then the keepalive."""
