@@ -135,6 +135,8 @@ class LoopMiddleware(AgentMiddleware):
     def wrap_tool_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:
         if request.tool is None:
             return self.run.toolkit.execute(request.tool_call)
+        if request.tool.name not in self.run.toolkit.specs:  # an extra tool: the toolkit did not charge it
+            self.run.handle.charge_tool_call(request.tool.name)
         return handler(request)
 
     def wrap_model_call(self, request: Any, handler: Callable[[Any], Any]) -> Any:

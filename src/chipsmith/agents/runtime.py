@@ -141,6 +141,7 @@ class AgentRuntime:
         checker: Checker | None = None,
         observer: Observer | None = None,
         checkpointer: Any = None,
+        extra_tools: list[Any] | None = None,
     ) -> None:
         self.definition = definition
         self.handle = handle
@@ -148,6 +149,9 @@ class AgentRuntime:
         self.checker = checker
         self.observer = observer
         self.checkpointer = checkpointer
+        self.extra_tools = list(extra_tools or [])
+        """LangChain tools beside the toolkit's (sub-agents offered as tools: ``subagent.subagent_tool``);
+        each call is charged to the budget like a toolkit call."""
         self.state: RunState | None = None
 
     def new_transcript(self) -> Transcript:
@@ -159,7 +163,9 @@ class AgentRuntime:
 
         from chipsmith.agents._loop import LoopMiddleware
 
-        tools = self.toolkit.langchain_tools() if self.definition.tools else []
+        offered = set(self.definition.tools)
+        tools = [t for t in self.toolkit.langchain_tools() if t.name in offered] if offered else []
+        tools += self.extra_tools
         return create_agent(
             self.handle.model,
             tools,

@@ -171,3 +171,25 @@ def test_a_checkpointed_thread_resumes_the_conversation(tmp_path: Path) -> None:
     roles = [m.role for m in two.transcript.messages]
     assert roles == ["system", "human", "ai", "human", "ai"]  # one system message, the history kept
     assert [m.content for m in two.transcript.messages if m.role == "ai"] == ["first reply", "second reply"]
+
+
+def test_a_subagent_is_offered_as_a_tool_and_charged_as_one(tmp_path: Path) -> None:
+    from chipsmith.agents.subagent import subagent_tool
+
+    inner_replies = ["the sub-agent's design"]
+    inner, _ = _runtime(tmp_path / "inner", inner_replies)
+    tool = subagent_tool(
+        "design", "Design a module from a request.", lambda req: inner.run(req, variables=VARS)
+    )
+    outer_replies = [
+        {"content": "", "tool_calls": [{"name": "design", "args": {"request": "an inverter"}}]},
+        "all done",
+    ]
+    outer, events = _runtime(tmp_path / "outer", outer_replies)
+    outer.extra_tools = [tool]
+    result = outer.run("build me an inverter", variables=VARS)
+    assert result.stop_reason == "done" and result.model_calls == 2
+    (answer,) = [m.content for m in result.transcript.messages if m.role == "tool"]
+    assert answer.startswith("design stopped: done") and "the sub-agent's design" in answer
+    assert result.usage.tool_calls == 1  # the sub-agent call was charged like any tool call
+    assert [m.content for m in inner.state.transcript.messages if m.role == "human"] == ["an inverter"]  # type: ignore[union-attr]
