@@ -72,7 +72,7 @@ def _print_result(result) -> None:  # type: ignore[no-untyped-def]
     )
     m = result.metrics
     if m.get("caught_by"):
-        from chipsmith.tools.kernels.verdicts import MECHANISMS
+        from chipsmith.tools.kernels.findings import MECHANISMS
 
         how = MECHANISMS.get(m["caught_by"], m["caught_by"])
         con.print(f"caught by: {how}", highlight=False, markup=False)

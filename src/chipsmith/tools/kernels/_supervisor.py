@@ -27,6 +27,8 @@ from typing import Any
 from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels import _procwatch as pw
 
+ABLATION_MIN_S = 20.0
+
 
 def secure_start() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
@@ -161,7 +163,11 @@ class Supervisor:
         pw.kill_all(set(), {self.w.pid})
         pw.kill_all(pw.descendants({os.getpid()}) - {self.zygote.proc.pid}, set())
         abl = {d: v.get("ablated", v["real"]) for d, v in self.libs.items()}
-        self.a = WorkerSession("ablation", self.zygote, self.source, abl, self.deadline)
+        # The ablation run repeats the correctness cases with no kernel work: it needs no more than
+        # a few times what they took, and a candidate that hangs there must not use the whole limit.
+        took = self.meta["marks"].get("correct", 0.0) - self.meta["marks"].get("ready", 0.0)
+        deadline = min(self.deadline, time.monotonic() + max(ABLATION_MIN_S, 3 * took))
+        self.a = WorkerSession("ablation", self.zygote, self.source, abl, deadline)
         if self.sampling:
             self.a.sample()
         phases.ablation(self.a, self.job["cases"], data)

@@ -167,7 +167,9 @@ class Worker:
         return reply
 
     def null(self, req: dict[str, Any]) -> dict[str, Any]:
-        """The channel alone: copy blocks of the given sizes into the output area, no forward."""
+        """The channel alone: take the inputs (uploading them on a GPU) and copy blocks of the given
+        sizes into the output area, without a forward."""
+        self.args(req.get("inputs", []))
         sizes = tuple(int(n) for n in req["sizes"])
         if sizes not in self.blanks:
             self.blanks[sizes] = [

@@ -5,8 +5,8 @@ Everything that judges runs outside the candidate's process. The host generates 
 key and a secret seed per check and hands them to the supervisor (``_supervisor.py``), a trusted
 process inside the sandbox that deletes the job file before any candidate code starts, generates
 the inputs, runs the reference, talks to the candidate worker over a channel it owns, keeps the
-clock and signs what it writes. The host accepts only a result carrying that signature; the
-comparison itself (``compare``, ``verdicts``) runs here, in a process that never imports torch.
+clock, compares (``compare``) and signs what it writes. The host accepts only a result carrying
+that signature and applies the verdict rules (``verdicts``) in a process that never imports torch.
 """
 
 from __future__ import annotations
