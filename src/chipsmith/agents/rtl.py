@@ -142,7 +142,9 @@ class RtlAgent:
             s.close()
 
     def _solve(self, s: Solve) -> Candidate:
-        from chipsmith.agents.testbench import TestbenchContext, TestbenchRequest, make_testbench
+        from chipsmith.agents.hdl_ports import ModuleHeader
+        from chipsmith.agents.testbench import TestbenchContext, TestbenchRequest, make_testbench, write_smoke
+        from chipsmith.llm.errors import BudgetExceeded
 
         request = TestbenchRequest(
             task_id=s.task.task_id,
@@ -152,7 +154,12 @@ class RtlAgent:
             language=s.task.language,
         )
         tb_ctx = TestbenchContext(handle=s.handle.for_agent("verify"), toolkit=s.toolkit, settings=s.settings)
-        tb = make_testbench(request, s.workspace, source=self.opts.testbench, header=s.header, context=tb_ctx)
+        try:
+            tb = make_testbench(
+                request, s.workspace, source=self.opts.testbench, header=s.header, context=tb_ctx
+            )
+        except BudgetExceeded as exc:  # spent by the testbench writer: the loop stops at its first call
+            tb = write_smoke(s.header or ModuleHeader(name=s.top, ports=[]), s.workspace, [f"budget: {exc}"])
         checker = RtlChecker(
             s.toolkit, top=s.top, header=s.header, testbench=tb, design_path=s.design_path,
             extra_sources=s.starters, max_iterations=self.opts.max_iterations, section_chars=s.size["section_chars"],
