@@ -226,33 +226,7 @@ class LocalSandbox:
         finally:
             os.close(out_w)
             os.close(err_w)
-        cap = Capture(out_r, err_r, limits.output_bytes)
-        pidfd = os.pidfd_open(proc.pid)
-        timed_out = False
-
-        def kill() -> None:
-            nonlocal timed_out
-            timed_out = True
-            _kill_group(proc.pid)
-
-        try:
-            cap.pump_until(pidfd, start + timeout_s, kill, KILL_GRACE_S)
-        finally:
-            os.close(pidfd)
-            # Also on KeyboardInterrupt: the whole group, then every cgroup member (setsid escapees).
-            _kill_group(proc.pid)
-            proc.wait()
-            if cgroup is not None:
-                cgroup.kill_all()
-            cap.drain(KILL_GRACE_S)
-        return ExecResult(
-            exit_code=proc.returncode,
-            stdout=cap.stdout.text(),
-            stderr=cap.stderr.text(),
-            timed_out=timed_out,
-            truncated=cap.truncated,
-            wall_s=time.monotonic() - start,
-        )
+        return _wait(proc, Capture(out_r, err_r, limits.output_bytes), cgroup, start, timeout_s)
 
     def close(self) -> None:
         """Nothing per instance: persistent workers belong to the process (``close_workers``)."""
@@ -261,6 +235,38 @@ class LocalSandbox:
     def close_workers() -> None:
         """Stop this process's persistent workers now (they also stop at exit)."""
         POOL.close_all()
+
+
+def _wait(
+    proc: subprocess.Popen[bytes], cap: Capture, cgroup: PidsCgroup | None, start: float, timeout_s: float
+) -> ExecResult:
+    """Read the output until the process exits (or kill it after ``timeout_s``), then kill what is left."""
+    pidfd = os.pidfd_open(proc.pid)
+    timed_out = False
+
+    def kill() -> None:
+        nonlocal timed_out
+        timed_out = True
+        _kill_group(proc.pid)
+
+    try:
+        cap.pump_until(pidfd, start + timeout_s, kill, KILL_GRACE_S)
+    finally:
+        os.close(pidfd)
+        # Also on KeyboardInterrupt: the whole group, then every cgroup member (setsid escapees).
+        _kill_group(proc.pid)
+        proc.wait()
+        if cgroup is not None:
+            cgroup.kill_all()
+        cap.drain(KILL_GRACE_S)
+    return ExecResult(
+        exit_code=proc.returncode,
+        stdout=cap.stdout.text(),
+        stderr=cap.stderr.text(),
+        timed_out=timed_out,
+        truncated=cap.truncated,
+        wall_s=time.monotonic() - start,
+    )
 
 
 def _kill_group(pid: int) -> None:
