@@ -103,13 +103,16 @@ def clean(
         False, "--all", help="Also containers of chipsmith processes still running."
     ),
 ) -> None:
-    """Remove leftovers of killed runs: containers labelled chipsmith=1 and empty per-run cgroups."""
+    """Remove leftovers of killed runs: containers labelled chipsmith=1, empty per-run cgroups and
+    the run directories of local sandbox workers whose process is gone."""
     from chipsmith.sandbox._cgroup import remove_stale
     from chipsmith.sandbox._docker_client import connect, stale_containers
     from chipsmith.sandbox._docker_pool import remove_container
+    from chipsmith.sandbox._warm import remove_stale_slots
     from chipsmith.sandbox.base import SandboxError
 
     typer.echo(f"removed {remove_stale()} stale cgroup(s)")
+    typer.echo(f"removed {remove_stale_slots()} stale local worker dir(s)")
     try:
         client = connect()
     except SandboxError as exc:

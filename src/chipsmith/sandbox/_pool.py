@@ -24,6 +24,7 @@ class WorkerPool:
         self._idle: dict[WorkerKey, list[Worker]] = {}
         self._all: weakref.WeakSet[Worker] = weakref.WeakSet()
         self._failed: dict[WorkerKey, tuple[float, str]] = {}
+        self._registered_in = 0
         self._lock = threading.Lock()
 
     def acquire(self, key: WorkerKey) -> Worker:
@@ -38,6 +39,7 @@ class WorkerPool:
             failed = self._failed.get(key)
         if failed is not None and time.monotonic() - failed[0] < RETRY_START_S:
             raise WorkerError(failed[1])  # no new start (and its cost) for every run
+        self._close_at_exit()
         try:
             worker = Worker(key)
         except WorkerError as exc:
@@ -47,6 +49,15 @@ class WorkerPool:
         with self._lock:
             self._all.add(worker)
         return worker
+
+    def _close_at_exit(self) -> None:
+        """Also when this process is a multiprocessing worker, which exits without running atexit
+        handlers (a process pool's job slot): its own finalizers run instead."""
+        if self._registered_in != os.getpid():
+            from multiprocessing import util
+
+            util.Finalize(self, WorkerPool.close_all, args=(self,), exitpriority=10)
+            self._registered_in = os.getpid()
 
     def release(self, worker: Worker) -> None:
         if worker.alive():

@@ -36,6 +36,7 @@ from chipsmith.sandbox.base import ExecResult, Limits
 from chipsmith.sandbox.files import force_rmtree
 
 ZYGOTE = Path(__file__).with_name("_zygote.py")
+SLOT_PREFIX = "chipsmith-worker-"
 START_TIMEOUT_S = 30.0
 KILL_GRACE_S = 5.0
 """After a timeout's kill, how long the worker may take to confirm every process of the run is gone."""
@@ -54,6 +55,17 @@ def slot_root() -> str:
     if os.path.isdir(shm) and os.access(shm, os.W_OK) and _fs_type(shm) == "tmpfs":
         return shm
     return temp_root()
+
+
+def remove_stale_slots(root: str | None = None) -> int:
+    """Delete worker directories whose chipsmith process is gone (killed before it could clean up)."""
+    removed = 0
+    for path in Path(root or slot_root()).glob(f"{SLOT_PREFIX}*"):
+        pid = path.name[len(SLOT_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            force_rmtree(path)
+            removed += 1
+    return removed
 
 
 def _fs_type(path: str) -> str | None:
@@ -89,7 +101,8 @@ class Worker:
         self.broken = self._closed = False
         self.init_pid: int | None = None
         self._runs = itertools.count()
-        self.slot = Path(tempfile.mkdtemp(prefix="chipsmith-worker-", dir=slot_root())).resolve()
+        prefix = f"{SLOT_PREFIX}{os.getpid()}-"  # `chipsmith sandbox clean` finds a dead owner's
+        self.slot = Path(tempfile.mkdtemp(prefix=prefix, dir=slot_root())).resolve()
         self.cgroup = PidsCgroup.create(None) if key.cgroup else None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, kept until close()
         try:

@@ -105,3 +105,43 @@ def test_input_files_belong_to_the_command_uid():
         ["sh", "-c", "echo more >> in.txt && cat in.txt"], {"in.txt": b"x\n"}, timeout_s=30
     )
     assert res.ok and res.stdout == "x\nmore\n", res.stderr
+
+
+POOL_SCRIPT = """
+import multiprocessing, os
+from concurrent.futures import ProcessPoolExecutor
+
+def job(_):
+    from chipsmith.sandbox.local import LocalSandbox
+    res = LocalSandbox(warm=True).run(["true"], {}, timeout_s=30)
+    return os.getpid(), res.exit_code, LocalSandbox.__name__
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        pid, code, _ = pool.submit(job, 0).result()
+    print(pid, code)
+"""
+
+
+def test_a_process_pool_worker_removes_its_workers_on_exit(tmp_path):
+    """Process pool workers exit without atexit handlers: the workers' directories must go anyway."""
+    from chipsmith.sandbox._warm import SLOT_PREFIX, slot_root
+
+    require_tool("bwrap")
+    script = tmp_path / "pool.py"
+    script.write_text(POOL_SCRIPT)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    pid, code = out.stdout.split()
+    assert code == "0", out.stderr
+    assert list(Path(slot_root()).glob(f"{SLOT_PREFIX}{pid}-*")) == []
+
+
+def test_clean_removes_directories_of_dead_workers_only(tmp_path):
+    from chipsmith.sandbox._warm import SLOT_PREFIX, remove_stale_slots
+
+    dead = tmp_path / f"{SLOT_PREFIX}999999999-abc"
+    live = tmp_path / f"{SLOT_PREFIX}{os.getpid()}-def"
+    for d in (dead / "r0" / "run", live):
+        d.mkdir(parents=True)
+    assert remove_stale_slots(str(tmp_path)) == 1
+    assert not dead.exists() and live.exists()
