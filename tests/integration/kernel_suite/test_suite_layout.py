@@ -26,6 +26,10 @@ CATEGORIES = {
     "fused",
     "quantization",
     "scan",
+    "stencil",
+    "sparse",
+    "solver",
+    "cuda2cpp",
 }
 TASKS = sorted(p for p in SUITE.iterdir() if (p / "task.toml").is_file())
 # torch compute a solution's forward must not call; allocation and views are allowed
