@@ -50,15 +50,15 @@ def load_task_dir(path: Path, suite: str = "chipsmith-kernels") -> Task:
     for key in ("id", "description", "shapes"):
         if key not in meta:
             raise SuiteError(f"{path / 'task.toml'}: missing {key!r}")
-    shapes, gpu_shapes = meta["shapes"], meta.get("gpu_shapes", [])
-    for key, value in (("shapes", shapes), ("gpu_shapes", gpu_shapes or [{}])):
+    for key in ("shapes", "gpu_shapes"):
+        value = meta.get(key, [{}])  # gpu_shapes is optional
         if not isinstance(value, list) or not value or not all(isinstance(s, dict) for s in value):
             raise SuiteError(f"{path / 'task.toml'}: {key} must be a non-empty list of tables")
     if not (path / "reference.py").is_file():
         raise SuiteError(f"{path}: missing reference.py")
     reference = read_text(path / "reference.py")
     settings = {
-        "shapes": shapes,
+        "shapes": meta["shapes"],
         "dtype": str(meta.get("dtype", "float32")),
         "atol": meta.get("atol"),
         "rtol": meta.get("rtol"),
