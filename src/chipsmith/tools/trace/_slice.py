@@ -19,6 +19,8 @@ from chipsmith.tools.trace._waves import Wave
 
 MAX_NODES = 4000
 """Bound on (signal, cycle) pairs visited per slice."""
+WINDOW = 8
+"""Cycles a slice follows registers back in time."""
 
 
 def guard_holds(guard: Guard, ev: Evaluator) -> bool | None:
@@ -54,19 +56,31 @@ def prune(tree: RefTree, ev: Evaluator) -> set[str]:
 class Slicer:
     """Dynamic slices of one design over one run's waves; ``at[c]``: time representing cycle ``c``."""
 
-    def __init__(self, model: DesignModel, waves: dict[str, Wave], at: list[int], window: int = 16) -> None:
+    def __init__(
+        self, model: DesignModel, waves: dict[str, Wave], at: list[int], window: int = WINDOW
+    ) -> None:
         self.model = model
         self.waves = waves
         self.at = at
         self.window = window
         self._reads: dict[tuple[str, int], tuple[frozenset[str], bool]] = {}
+        self._values: dict[tuple[str, int], int | None] = {}
+        self._guards: dict[tuple[int, str, int], bool | None] = {}
 
     def value(self, name: str, t: int) -> int | None:
-        wave = self.waves.get(name)
-        if wave is None:
-            return None
-        bits = wave.at(t)
-        return int(bits, 2) if bits and set(bits) <= {"0", "1"} else None
+        key = (name, t)
+        if key not in self._values:
+            wave = self.waves.get(name)
+            bits = wave.at(t) if wave is not None else ""
+            self._values[key] = int(bits, 2) if bits and set(bits) <= {"0", "1"} else None
+        return self._values[key]
+
+    def holds(self, guard: Guard, ev: Evaluator, prefix: str, t: int) -> bool | None:
+        """``guard_holds``, remembered: one condition guards many assignments."""
+        key = (id(guard), prefix, t)
+        if key not in self._guards:
+            self._guards[key] = guard_holds(guard, ev)
+        return self._guards[key]
 
     def _evaluator(self, assignment: Assignment, t: int) -> Evaluator:
         prefix = assignment.prefix
@@ -83,7 +97,7 @@ class Slicer:
                 holds: bool | None = True
                 for guard in a.guards:
                     out |= guard.refs
-                    g = guard_holds(guard, ev)
+                    g = self.holds(guard, ev, a.prefix, t)
                     holds = False if g is False else (None if g is None else holds)
                     if holds is False:
                         break
