@@ -38,27 +38,43 @@ import _ns  # noqa: E402  (a sibling file: chipsmith itself is not importable he
 MAX_MSG = 1 << 20
 
 
-def _exec(req: dict[str, Any], out_fd: int, err_fd: int) -> None:
-    """In E: the command, with its limits, in its work dir."""
-    os.setsid()
-    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores them; a command expects the default
-        signal.signal(sig, signal.SIG_DFL)
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(out_fd, 1)
-    os.dup2(err_fd, 2)
-    os.closerange(3, 65536)
-    for which, value in req["rlimits"]:
+def _which(name: str, path_env: str) -> str:
+    """``name`` resolved on the run's PATH (posix_spawnp would search ours)."""
+    if "/" in name:
+        return name
+    for d in path_env.split(":"):
+        candidate = os.path.join(d or ".", name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    raise FileNotFoundError(2, "No such file or directory", name)
+
+
+def _spawn(req: dict[str, Any], out_fd: int, err_fd: int) -> int | None:
+    """In I: start the command E with posix_spawn (no fork of this process, and E runs at once);
+    None when it cannot be started (said on its stderr, as a shell would)."""
+    for which, value in req["rlimits"]:  # I only waits from here on: E inherits them
         _, hard = resource.getrlimit(which)
         cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (cap, cap))
-    cmd = req["cmd"]
+    cmd, env = req["cmd"], req["env"]
+    os.chdir(req["work"])
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, out_fd, 1),
+        (os.POSIX_SPAWN_DUP2, err_fd, 2),
+    ]
     try:
-        os.chdir(req["work"])
-        os.execvpe(cmd[0], cmd, req["env"])
+        return os.posix_spawn(
+            _which(cmd[0], env.get("PATH", "")),
+            cmd,
+            env,
+            file_actions=actions,
+            setsid=True,
+            setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),  # Python ignores them; a command expects them
+        )
     except OSError as exc:
-        os.write(2, f"cannot run {cmd[0]}: {exc}\n".encode())
-    os._exit(127)
+        os.write(err_fd, f"cannot run {cmd[0]}: {exc}\n".encode())
+        return None
 
 
 def _init(sock: socket.socket, cfg: dict[str, Any]) -> None:
@@ -69,16 +85,16 @@ def _init(sock: socket.socket, cfg: dict[str, Any]) -> None:
         os._exit(0)
     req, (out_fd, err_fd, status_fd) = json.loads(msg), fds
     try:
+        for fd in fds:  # the command gets copies on 1 and 2 only
+            os.set_inheritable(fd, False)
         _ns.confine(req, cfg["tmp_keep"], cfg["cover"])  # while /proc/self still resolves for us
         _ns.fresh_proc()
         _ns.drop_capabilities()
-        pid = os.fork()
-        if pid == 0:
-            os.close(status_fd)
-            _exec(req, out_fd, err_fd)
+        pid = _spawn(req, out_fd, err_fd)
         os.close(out_fd)
         os.close(err_fd)
-        while True:  # pid 1 reaps every orphan until the command itself ends
+        status = 127 << 8
+        while pid is not None:  # pid 1 reaps every orphan until the command itself ends
             done, status = os.waitpid(-1, 0)
             if done == pid:
                 break
