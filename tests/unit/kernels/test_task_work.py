@@ -28,7 +28,6 @@ TASKS = load_chipsmith_kernels()
 # Where torch's FlopCounterMode counts more than the declared (minimal) work, and why.
 SKIPPED_WORK = {
     "causal_attention": "the masked upper half of the scores is not computed",
-    "cuda2cpp_sobel": "the three zero taps of each Sobel filter are not computed",
 }
 
 
