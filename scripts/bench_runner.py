@@ -15,7 +15,9 @@ Modes, each measured in a fresh process (its own process pool and sandbox worker
 Every round measures every mode once, in turn (other jobs on the machine drift less between modes
 than between rounds); the figures are medians over ``--rounds``. Reported: each mode's total (whole
 run wall time, which includes the process pool's start-up; and the sum of the per-sample
-``eval_s``) and its ratio to ``raw``. Synthesis is off on both sides. ``--scaling`` adds the
+``eval_s``, which includes starting the sandbox worker in the first sample), the median sample
+(``median_s``: one task's raw tools, or one sample's ``eval_s``, the cost once start-ups are paid),
+and their ratios to ``raw``. Synthesis is off on both sides. ``--scaling`` adds the
 wall time of a 5-sample run at --jobs 1 and --jobs 2. Usage:
 
     .venv/bin/python scripts/bench_runner.py [--suite chipsmith-rtl] [--tasks GLOB] [--rounds 3] [--json]
@@ -42,7 +44,7 @@ def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, f
     from chipsmith.benchmarks.suites_api import load_suite, select_tasks
     from chipsmith.tools.simulate import compiled_files, iverilog_compile_cmd
 
-    total = 0.0
+    times = []
     for task in select_tasks(load_suite(suite), tasks):
         sources, data = sim_inputs(task, reference_design(task))
         compile_cmd = iverilog_compile_cmd(compiled_files(list(sources)), task.hidden.tb_top or "tb")
@@ -52,8 +54,8 @@ def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, f
                 (Path(tmp) / name).write_bytes(blob)
             subprocess.run(compile_cmd, cwd=tmp, check=True, capture_output=True)
             subprocess.run(["vvp", "-n", "sim.vvp"], cwd=tmp, check=True, capture_output=True)
-        total += time.perf_counter() - start
-    return {"wall_s": total, "eval_s": total}
+        times.append(time.perf_counter() - start)
+    return {"wall_s": sum(times), "eval_s": sum(times), "median_s": statistics.median(times)}
 
 
 def run_total(suite: str, tasks: str | None, cold: bool, jobs: int = 1, samples: int = 1) -> dict[str, float]:
@@ -73,7 +75,8 @@ def run_total(suite: str, tasks: str | None, cold: bool, jobs: int = 1, samples:
     bad = [r.task for r in records if r.verdict != "pass"]
     if bad:
         raise SystemExit(f"reference control did not pass: {', '.join(bad)}")
-    return {"wall_s": wall, "eval_s": sum(r.eval_s for r in records)}
+    evals = [r.eval_s for r in records]
+    return {"wall_s": wall, "eval_s": sum(evals), "median_s": statistics.median(evals)}
 
 
 def measure_one(mode: str, args: argparse.Namespace) -> dict[str, float]:
@@ -97,13 +100,15 @@ def in_child(mode: str, argv: list[str]) -> dict[str, float]:
 
 def summarize(rounds: list[dict[str, dict[str, float]]], modes: list[str]) -> dict[str, object]:
     """Pure: medians per mode and their ratios to raw."""
-    med = {m: {k: statistics.median(r[m][k] for r in rounds) for k in ("wall_s", "eval_s")} for m in modes}
+    keys = ("wall_s", "eval_s", "median_s")
+    med = {m: {k: statistics.median(r[m][k] for r in rounds) for k in keys} for m in modes}
     out: dict[str, object] = {"rounds": len(rounds)}
     for mode in modes:
         out[mode] = {k: round(v, 3) for k, v in med[mode].items()}
         if mode != "raw" and "raw" in med:
             out[mode]["wall_over_raw"] = round(med[mode]["wall_s"] / med["raw"]["wall_s"], 3)  # type: ignore[index]
             out[mode]["eval_over_raw"] = round(med[mode]["eval_s"] / med["raw"]["eval_s"], 3)  # type: ignore[index]
+            out[mode]["median_over_raw"] = round(med[mode]["median_s"] / med["raw"]["median_s"], 3)  # type: ignore[index]
     return out
 
 
