@@ -199,3 +199,42 @@ def test_equivalence_mode_on_a_sequential_refactor(tmp_path, local_sandbox):
     assert ok.passed and ok.equivalence.method == "induction"
     bad = verify_design(req, {"c.v": bug}, reference={"g.v": gold}, sandbox=local_sandbox)
     assert not bad.passed and bad.equivalence.status == "different"
+
+
+def test_clocked_design_a_priority_bug_is_caught_and_traced(tmp_path, local_sandbox):
+    from chipsmith.agents.testbench import TestbenchRequest
+    from chipsmith.agents.verify import verify_design
+    from chipsmith.agents.verify_checker import VerifyOptions
+    from chipsmith.agents.workspace import Workspace
+
+    interface = "module counter8(input clk, input rst, input en, input up, input load, input [7:0] d, output [7:0] q);"
+    ref = (SUITE / "counter8" / "ref.v").read_text()
+    buggy = ref.replace("else if (load) q <= d;\n    else if (en)", "else if (en)").replace(
+        "q - 8'd1;", "q - 8'd1;\n    else if (load) q <= d;"
+    )
+    assert buggy != ref  # enable now wins over load
+    req = TestbenchRequest(
+        task_id="counter8",
+        spec=(SUITE / "counter8" / "spec.md").read_text(),
+        interface=interface,
+        top="counter8",
+    )
+    code = (DATA / "counter8_tb.sv").read_text()
+    for design, passed in ((buggy, False), (ref, True)):
+        h = handle(tmp_path / str(passed), [fenced(code)])
+        report = verify_design(
+            req,
+            {"counter8.v": design},
+            options=VerifyOptions(max_mutants=10),
+            handle=h,
+            workspace=Workspace(tmp_path / str(passed) / "ws"),
+            sandbox=local_sandbox,
+        )
+        assert report.mode == "testbench" and report.passed is passed and report.outcome is not None
+        assert report.outcome.score == 1.0 and report.outcome.subject == ("candidate" if passed else "model")
+        if not passed:
+            assert (
+                report.message.startswith("FAIL: ")
+                and "q: got" in report.text()
+                and "expected" in report.text()
+            )

@@ -105,3 +105,12 @@ def test_verify_agent_in_a_bench_run_submits_a_testbench_judged_on_the_hidden_re
         and rec.model_real is False
     )
     assert rec.transcript and Path(rec.transcript).is_file()
+
+
+def test_a_clocked_testbench_in_the_agents_convention_is_judged_on_the_hidden_reference(tmp_path):
+    from chipsmith.benchmarks.tb_eval import evaluate
+
+    code = (DATA / "counter8_tb.sv").read_text()
+    res = evaluate(task("counter8"), tb_candidate(code, "counter8"), cache_dir=tmp_path / "cache")
+    assert res.verdict == "pass" and res.metrics["false_alarm"] is False
+    assert res.metrics["mutants"] == 26 and res.metrics["kill_rate"] == 1.0  # bench mutate's whole sample
