@@ -52,13 +52,16 @@ def kb(value: str | None) -> int:
 
 
 def parent_of(pid: int) -> int | None:
+    """The parent of a live process (None once it is gone or a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name sits in parentheses and may contain spaces or parentheses itself.
     fields = stat.rsplit(")", 1)[-1].split()
-    return int(fields[1]) if len(fields) > 1 else None
+    if len(fields) < 2 or fields[0] in ("Z", "X"):
+        return None
+    return int(fields[1])
 
 
 def descendants(roots: set[int]) -> set[int]:
@@ -78,11 +81,11 @@ def descendants(roots: set[int]) -> set[int]:
 
 
 def kill_all(pids: set[int], roots: set[int]) -> None:
-    """SIGKILL ``pids`` and anything they spawned, until nothing below ``roots`` is left but ``keep``."""
+    """SIGKILL ``pids`` and every live process below ``roots``, until none is left."""
     for _ in range(50):
         alive = pids | descendants(roots)
         alive.discard(os.getpid())
-        alive = {p for p in alive if Path(f"/proc/{p}").exists() and parent_of(p) is not None}
+        alive = {p for p in alive if parent_of(p) is not None}
         if not alive:
             return
         for p in alive:

@@ -160,8 +160,9 @@ class Supervisor:
         from chipsmith.tools.kernels._session import WorkerSession
 
         self.w.kill()
-        pw.kill_all(set(), {self.w.pid})
-        pw.kill_all(pw.descendants({os.getpid()}) - {self.zygote.proc.pid}, set())
+        # Whatever the worker started is below the supervisor (a subreaper) or still below the worker.
+        left = pw.descendants({os.getpid()}) - {self.zygote.proc.pid}
+        pw.kill_all(left, left)
         abl = {d: v.get("ablated", v["real"]) for d, v in self.libs.items()}
         # The ablation run repeats the correctness cases with no kernel work: it needs no more than
         # a few times what they took, and a candidate that hangs there must not use the whole limit.
@@ -191,7 +192,7 @@ class Supervisor:
                 "samples": self.attribution(sess, inodes),
                 "unverified_code": None
                 if maps is None
-                else pw.unverified_code(maps, roots, inodes, anonymous=self.job["device"] == "cuda"),
+                else pw.unverified_code(maps, roots, inodes, anonymous=bool(self.job.get("allow_jit"))),
                 "cap_eff": st.get("CapEff", ""),
                 "threads": int(st.get("Threads", "0") or 0),
                 "peak_kb": pw.kb(st.get("VmHWM")),

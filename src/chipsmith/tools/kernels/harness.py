@@ -75,6 +75,9 @@ class WorkerSetup(BaseModel):
     """Record Triton launches (and skip them in the ablation run)."""
     exec_dirs: list[str] = Field(default_factory=list)
     """Directories (relative to the run dir) whose code the worker may map, e.g. Triton's GPU cache."""
+    allow_jit: bool = False
+    """Accept anonymous executable memory in the worker: code generated at run time by torch
+    itself (oneDNN's JIT, for the eager baseline) or by a GPU driver."""
 
 
 def plan_cases(n_shapes: int, per_shape: int) -> list[dict[str, Any]]:
@@ -124,6 +127,7 @@ def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[
         ],
         "worker_env": env,
         "exec_dirs": setup.exec_dirs,
+        "allow_jit": setup.allow_jit or setup.device == "cuda",
         "deadline_s": spec.timeout_s,
         "tolerance": {"dtype": spec.dtype, "atol": spec.atol, "rtol": spec.rtol},
     }
