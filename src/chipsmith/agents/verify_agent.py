@@ -37,6 +37,17 @@ class VerifyAgentOptions(VerifyOptions):
     temperature: float | None = None
 
 
+def sizing(opts: VerifyAgentOptions, handle: Any) -> tuple[tuple[str, ...], VerifyAgentOptions]:
+    """The tools and bounds for this model: the embedded ``local`` model (4k context, no Verilog to
+    speak of) gets no tool list and, unless set explicitly, 2 replies instead of 5 (the RTL agent
+    calls this agent before every design task, and each of its replies takes 10-70 s here)."""
+    if handle.spec.kind != "local":
+        return TOOLS, opts
+    if "max_iterations" in opts.model_fields_set:
+        return (), opts
+    return (), opts.model_copy(update={"max_iterations": 2})
+
+
 def agent_meta(out: VerifyOutcome, handle: Any, transcript: str | None) -> dict[str, Any]:
     """Pure: the ``meta["agent"]`` fields the runner copies into a record (usage, stop reason...)."""
     u = out.usage
@@ -90,10 +101,10 @@ class VerifyAgent:
     def _write(
         self, request: Any, workspace: Any, handle: Any, settings: Any, workdir: Path
     ) -> VerifyOutcome:
-        tools = () if handle.spec.kind == "local" else TOOLS  # a 4k-context model gets no tool list
+        tools, opts = sizing(self.opts, handle)
         cache = Path(settings.home) / "cache" / "bench"
         return write_testbench(
-            request, workspace, handle, options=self.opts, tools=tools, settings=settings, cache_dir=cache,
+            request, workspace, handle, options=opts, tools=tools, settings=settings, cache_dir=cache,
             transcript_path=workdir / "transcript.json",
         )  # fmt: skip
 
@@ -117,9 +128,9 @@ class VerifyAgent:
 
         if context.handle is None:
             raise ValueError("the verify agent needs a model handle to write a testbench")
-        tools = () if context.handle.spec.kind == "local" else TOOLS
+        tools, opts = sizing(self.opts, context.handle)
         out = write_testbench(
-            request, workspace, context.handle, options=self.opts, tools=tools, settings=context.settings,
+            request, workspace, context.handle, options=opts, tools=tools, settings=context.settings,
             observer=context.observer,
         )  # fmt: skip
         if out.path is None or not out.usable:  # the caller falls back to its smoke testbench, saying why

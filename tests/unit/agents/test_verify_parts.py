@@ -249,3 +249,16 @@ def test_the_agents_record_fields_reach_the_runner() -> None:
     fields = agent_fields(cand, EvalOutcome(result=EvalResult(verdict="pass", failure_class="pass")))
     assert fields["model_calls"] == 2 and fields["iterations"] == 2 and fields["cost_usd"] is None
     assert fields["stop_reason"] == "passed" and fields["model_real"] is False
+
+
+def test_the_embedded_model_gets_no_tools_and_fewer_replies_unless_told_otherwise() -> None:
+    from types import SimpleNamespace
+
+    from chipsmith.agents.verify_agent import VerifyAgentOptions, sizing
+
+    local, real = (SimpleNamespace(spec=SimpleNamespace(kind=k)) for k in ("local", "openai"))
+    tools, opts = sizing(VerifyAgentOptions(), local)
+    assert tools == () and opts.max_iterations == 2
+    assert sizing(VerifyAgentOptions(max_iterations=4), local)[1].max_iterations == 4
+    tools, opts = sizing(VerifyAgentOptions(), real)
+    assert tools == ("read_file", "list_files") and opts.max_iterations == 5
