@@ -18,17 +18,17 @@ import difflib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chipsmith.agents.verify_equiv import EquivVerdictStatus as EquivStatus
 from chipsmith.agents.verify_run import TbFiles, as_task, run_design
 from chipsmith.benchmarks._cache import JsonCache, content_key
 from chipsmith.benchmarks._mutants import Mutant
 from chipsmith.benchmarks.mutate import EQUIV_DEPTH, MutantOutcome, TaskMutation
 from chipsmith.benchmarks.task import Task
 
-EquivStatus = Literal["equivalent", "different", "unknown", "error"]
 EQUIV_CACHE_VERSION = 1
 MAX_DIFF_LINES = 12
 
@@ -96,23 +96,13 @@ def equivalence_status(
 def _prove(
     design: str, mutant: Mutant, *, top: str | None, sandbox: Any, timeout_s: float
 ) -> tuple[EquivStatus, str]:
-    from chipsmith.tools.equivalence import EquivError, check_equivalence
+    from chipsmith.agents.verify_equiv import prove_refactor
 
-    try:
-        res = check_equivalence(
-            {"design.v": design.encode()},
-            {"design.v": mutant.source.encode()},
-            top=top,
-            depth=EQUIV_DEPTH,
-            sandbox=sandbox,
-            timeout_s=timeout_s,
-        )
-    except EquivError as exc:
-        return "error", f"equivalence not checked: {exc}"
-    status: EquivStatus = (
-        "unknown" if res.equivalent is None else ("equivalent" if res.equivalent else "different")
-    )
-    return status, f"{res.method}: {res.message}"
+    v = prove_refactor(
+        {"design.v": design}, {"design.v": mutant.source}, top=top, depth=EQUIV_DEPTH, sandbox=sandbox,
+        timeout_s=timeout_s,
+    )  # fmt: skip
+    return v.status, (f"{v.method}: {v.message}" if v.method else v.message)
 
 
 def _outcomes(task: Task, mutants: list[Mutant], sandbox: Any, jobs: int) -> list[MutantOutcome]:
