@@ -129,9 +129,10 @@ class VerifyAgent:
         if context.handle is None:
             raise ValueError("the verify agent needs a model handle to write a testbench")
         tools, opts = sizing(self.opts, context.handle)
+        home = getattr(context.settings, "home", None)
         out = write_testbench(
             request, workspace, context.handle, options=opts, tools=tools, settings=context.settings,
-            observer=context.observer,
+            observer=context.observer, cache_dir=Path(home) / "cache" / "bench" if home else None,
         )  # fmt: skip
         if out.path is None or not out.usable:  # the caller falls back to its smoke testbench, saying why
             last = out.attempts[-1] if out.attempts else "no reply"
