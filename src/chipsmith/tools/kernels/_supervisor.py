@@ -124,7 +124,7 @@ class Supervisor:
     def _run(self) -> None:
         from chipsmith.tools.kernels._phases import Phases
         from chipsmith.tools.kernels._reference import degenerate_reasons, smallest_shape
-        from chipsmith.tools.kernels._refside import ReferenceSide, derive_seed
+        from chipsmith.tools.kernels._refside import ReferenceSide, derive_seed, trusted
         from chipsmith.tools.kernels._worker_common import set_threads
 
         self.mark("torch")
@@ -132,7 +132,7 @@ class Supervisor:
         job = self.job
         ref = ReferenceSide(self.ref_path, job["shapes"], job["device"], int(job["seed"]))
         mod, model, _ = ref.model(smallest_shape(job["shapes"]))
-        self.meta["degenerate"] = degenerate_reasons(
+        self.meta["degenerate"] = trusted(degenerate_reasons)(
             mod, model, derive_seed(ref.seed, "degenerate"), job["device"]
         )
         if self.meta["degenerate"]:
