@@ -50,6 +50,11 @@ def _between(log: str, begin: str, end: str) -> str:
     return log[start + len(begin) + 1 : stop if stop >= 0 else len(log)]
 
 
+def section(log: str, begin: str, end: str) -> str:
+    """Pure: the text between the last ``begin`` marker line and the next ``end`` marker."""
+    return _between(log, begin, end)
+
+
 def parse_cells(stat: str) -> dict[str, int]:
     """Pure: cell type -> count from one ``stat`` block (rows indented under "Number of cells")."""
     at = stat.find("Number of cells:")

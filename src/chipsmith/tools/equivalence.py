@@ -16,13 +16,27 @@ from pydantic import BaseModel
 
 from chipsmith.registry import TOOLS
 from chipsmith.sandbox.base import ExecResult, Limits, Sandbox
+from chipsmith.tools import _equiv_abc as ea
 from chipsmith.tools import _equiv_parse as ep
 from chipsmith.tools._synth_parse import yosys_error
 from chipsmith.tools._yosys_names import module_name, quoted
 
 WORK = "_chipsmith"
-MITER_YS, MITER_IL, SAT_YS, LOG = (f"{WORK}/{n}" for n in ("miter.ys", "miter.il", "sat.ys", "yosys.log"))
-VERILOG_SUFFIXES = (".v", ".sv")
+MITER_YS, MITER_IL, SAT_YS, LOG, GATE_LIB, AIG_YS, MITER_AIG, WRAPPER = (
+    f"{WORK}/{n}"
+    for n in (
+        "miter.ys",
+        "miter.il",
+        "sat.ys",
+        "yosys.log",
+        "gate_cells.lib",
+        "aig.ys",
+        "miter.aig",
+        "check.v",
+    )
+)
+VERILOG_SUFFIXES = (".v", ".sv", ".il")
+ENGINES = ("sat", "abc")
 RESET_HIGH = ("rst", "reset", "arst", "areset", "srst", "rst_i", "reset_i", "clr", "clear")
 RESET_LOW = (
     "rst_n",
@@ -69,27 +83,50 @@ def _quoted(name: str) -> str:
     return quoted(name, EquivError)
 
 
-def _read_design(files: list[str], top: str | None, as_name: str) -> list[str]:
+def _read_design(files: list[str], top: str | None, as_name: str, cells: str | None = None) -> list[str]:
     top_arg = f"-top {_module_name(top)}" if top else "-auto-top"
-    return [f"read_verilog -sv {_quoted(f)}" for f in files] + [
-        f"hierarchy -check {top_arg}",
-        "proc",
-        "flatten",
-        "memory",
-        "opt_clean",
-        f"rename -top {as_name}",
-        f"hierarchy -top {as_name}",
-        f"design -stash {as_name}_design",
+    # Cell functions from a liberty file make a mapped netlist simulatable (flip-flops included);
+    # cells whose function yosys cannot read stay undefined and fail `hierarchy -check` if used.
+    lib = [f"read_liberty -ignore_miss_func {_quoted(cells)}"] if cells else []
+    # A checkpoint of a synthesis flow may come as RTLIL (word-level cells Verilog cannot carry).
+    reads = [
+        f"read_rtlil {_quoted(f)}" if f.endswith(".il") else f"read_verilog -sv {_quoted(f)}" for f in files
     ]
+    return (
+        lib
+        + reads
+        + [
+            f"hierarchy -check {top_arg}",
+            "proc",
+            "flatten",
+            "memory",
+            "opt_clean",
+            f"rename -top {as_name}",
+            f"hierarchy -top {as_name}",
+            f"design -stash {as_name}_design",
+        ]
+    )
 
 
-def build_miter_script(gold: list[str], gate: list[str], *, top: str | None, gate_top: str | None) -> str:
-    """Pure: read both designs separately (same module names may appear in both), build the miter."""
-    lines = _read_design(gold, top, "gold") + _read_design(gate, gate_top, "gate")
+def build_miter_script(
+    gold: list[str],
+    gate: list[str],
+    *,
+    top: str | None,
+    gate_top: str | None,
+    gate_cells: str | None = None,
+    ignore_gold_x: bool = True,
+) -> str:
+    """Pure: read both designs separately (same module names may appear in both), build the miter.
+
+    ``gate_cells``: a liberty file whose cell functions define the cells of a mapped gate netlist.
+    ``ignore_gold_x`` needs the SAT engine's undef modelling; the two-valued ABC engine goes without.
+    """
+    lines = _read_design(gold, top, "gold") + _read_design(gate, gate_top, "gate", gate_cells)
     lines += [
         "design -copy-from gold_design -as gold gold",
         "design -copy-from gate_design -as gate gate",
-        "miter -equiv -flatten -make_outputs -ignore_gold_x gold gate miter",
+        f"miter -equiv -flatten -make_outputs{' -ignore_gold_x' if ignore_gold_x else ''} gold gate miter",
         "hierarchy -top miter",
         f"log {ep.PORTS_BEGIN}",
         "select -list miter/i:*",
@@ -132,23 +169,28 @@ def pick_reset(inputs: list[str], reset: str | None) -> tuple[str, int] | None:
 
 def _sources(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
     if not any(n.endswith(VERILOG_SUFFIXES) for n in files):
-        raise EquivError(f"no Verilog sources (.v/.sv) given for the {prefix} design")
+        raise EquivError(f"no Verilog sources (.v/.sv, or RTLIL .il) given for the {prefix} design")
     return {f"{prefix}/{name}": data for name, data in files.items()}
 
 
 def _run(
-    sandbox: Sandbox, script: str, files: dict[str, bytes], name: str, timeout_s: float
+    sandbox: Sandbox,
+    script: str,
+    files: dict[str, bytes],
+    name: str,
+    timeout_s: float,
+    want: tuple[str, ...] = (LOG, MITER_IL),
+    cmd: list[str] | None = None,
 ) -> tuple[ExecResult, str]:
     files = {**files, name: script.encode()}
+    cmd = cmd or ["yosys", "-q", "-l", LOG, "-s", name]
     res = sandbox.run(
-        ["yosys", "-q", "-l", LOG, "-s", name],
-        files,
-        timeout_s=timeout_s,
-        limits=Limits(cpu_s=int(timeout_s) + 5),
-        want=[LOG, MITER_IL],
+        cmd, files, timeout_s=timeout_s, limits=Limits(cpu_s=int(timeout_s) + 5), want=list(want)
     )
     if res.exit_code == 127 or "execvp" in res.stderr:
-        raise EquivError("yosys is not installed where the sandbox runs; install it (see `chipsmith doctor`)")
+        raise EquivError(
+            f"{cmd[0]} is not installed where the sandbox runs; install it (see `chipsmith doctor`)"
+        )
     return res, res.files.get(LOG, b"").decode(errors="replace") or res.stdout + res.stderr
 
 
@@ -169,16 +211,26 @@ def check_equivalence(
     sandbox: Sandbox | None = None,
     timeout_s: float = 300,
     reset: str | None = "auto",
+    gate_liberty: str | None = None,
+    engine: str = "sat",
 ) -> EquivResult:
     """Prove ``gate`` equivalent to ``gold`` (relative name -> content), or find a counterexample.
 
     ``top``/``gate_top``: top modules (default: yosys picks); ``depth``: most induction steps for a
-    sequential design. Raises EquivError (one line) when the check cannot be set up.
+    sequential design; ``gate_liberty``: liberty text defining the cells of a mapped ``gate``
+    netlist. ``engine``: ``sat`` (yosys SAT / temporal induction, counterexamples) or ``abc`` (ABC's
+    ``dprove`` on an AIGER miter: much faster on arithmetic and deep state, no counterexample).
+    Raises EquivError (one line) when the check cannot be set up.
     """
     start = time.monotonic()
     if depth < 1:
         raise EquivError("depth must be at least 1")
+    if engine not in ENGINES:
+        raise EquivError(f"unknown equivalence engine {engine!r}; use one of {', '.join(ENGINES)}")
     files = {**_sources("gold", gold), **_sources("gate", gate)}
+    if gate_liberty is not None:
+        lib = gate_liberty if engine == "sat" else ea.normalize_ff_storage(gate_liberty)
+        files[GATE_LIB] = lib.encode()
     if sandbox is None:
         from chipsmith.sandbox import get_sandbox
 
@@ -189,6 +241,8 @@ def check_equivalence(
         [n for n in verilog if n.startswith("gate/")],
         top=top,
         gate_top=gate_top or top,
+        gate_cells=GATE_LIB if gate_liberty is not None else None,
+        ignore_gold_x=engine == "sat",
     )
     res, log = _run(sandbox, script, files, MITER_YS, timeout_s)
     if not res.ok or MITER_IL not in res.files:
@@ -198,6 +252,9 @@ def check_equivalence(
     info = ep.parse_miter(log)
     sequential = info.flip_flops > 0
     rst = pick_reset(info.inputs, reset) if sequential else None
+    if engine == "abc":
+        left = max(1.0, timeout_s - (time.monotonic() - start))
+        return _prove_abc(sandbox, res.files[MITER_IL], log, sequential, rst, left, start)
     sat = build_sat_script(sequential=sequential, depth=depth, reset=rst)
     left = max(1.0, timeout_s - (time.monotonic() - start))
     res, sat_log = _run(sandbox, sat, {MITER_IL: res.files[MITER_IL]}, SAT_YS, left)
@@ -221,6 +278,47 @@ def _verdict(
         message=message,
         log=log,
         wall_s=round(wall_s, 3),
+        reset=rst[0] if rst else None,
+    )
+
+
+def _prove_abc(
+    sandbox: Sandbox,
+    miter_il: bytes,
+    log: str,
+    sequential: bool,
+    rst: tuple[str, int] | None,
+    timeout_s: float,
+    start: float,
+) -> EquivResult:
+    """The ABC engine: the miter as AIGER (with the reset wrapper), then ``dprove``."""
+    wrapper = ea.build_reset_wrapper(ea.parse_rtlil_ports(miter_il.decode()), rst) if rst else None
+    files = {MITER_IL: miter_il, **({WRAPPER: wrapper.encode()} if wrapper else {})}
+    script = ea.build_aiger_script(miter_il=MITER_IL, aiger=MITER_AIG, wrapper=WRAPPER if wrapper else None)
+    res, aig_log = _run(sandbox, script, files, AIG_YS, timeout_s, want=(LOG, MITER_AIG))
+    if not res.ok or MITER_AIG not in res.files:
+        raise (
+            EquivError("timed out writing the miter")
+            if res.timed_out
+            else _setup_error(aig_log, res.exit_code)
+        )
+    left = max(1.0, timeout_s - (time.monotonic() - start))
+    cmd = ea.build_abc_command(MITER_AIG, left)
+    res, abc_log = _run(sandbox, "", {MITER_AIG: res.files[MITER_AIG]}, f"{WORK}/unused", left, (), cmd)
+    verdict = None if res.timed_out else ea.parse_dprove(res.stdout + res.stderr)
+    if verdict is None and not res.ok and not res.timed_out:
+        raise EquivError(f"yosys-abc failed (exit {res.exit_code})")
+    method = "abc-induction" if sequential else "abc-cec"
+    words = {True: "proven equivalent", False: "not equivalent: ABC found a difference", None: "unknown"}
+    message = words[verdict] + (" (timed out)" if res.timed_out else "") + f" by ABC dprove ({method})"
+    return EquivResult(
+        equivalent=verdict,
+        method=method,
+        depth=None,
+        counterexample=None,
+        message=message,
+        log=log + "\n--- abc ---\n" + abc_log,
+        wall_s=round(time.monotonic() - start, 3),
         reset=rst[0] if rst else None,
     )
 

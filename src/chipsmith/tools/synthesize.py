@@ -156,6 +156,36 @@ def synthesize(
 
     fixups = netlist_fixups(helper_cells(lib_text))
     script = build_yosys_script(verilog, top=top, liberty=LIB, clock_period_ps=clock_period_ps, fixups=fixups)
+    result, _ = synthesize_script(
+        sources,
+        script,
+        lib_text=lib_text,
+        lib_names=lib_names,
+        clock_period_ps=clock_period_ps,
+        sandbox=sandbox,
+        timeout_s=timeout_s,
+        activity=activity,
+    )
+    return result.model_copy(update={"wall_s": round(time.monotonic() - start, 3)})
+
+
+def synthesize_script(
+    sources: dict[str, bytes],
+    script: str,
+    *,
+    lib_text: str,
+    lib_names: list[str],
+    clock_period_ps: float,
+    sandbox: Sandbox,
+    timeout_s: float = 300,
+    activity: float = DEFAULT_ACTIVITY,
+) -> tuple[SynthResult, bytes]:
+    """Run a synthesis ``script`` that follows ``build_yosys_script``'s contract (reads the library
+    at ``LIB``, logs the parsed markers, writes ``NETLIST``), then OpenSTA; the result and netlist.
+
+    Other flows (the recipe optimizer) reuse the measurement this way. SynthError on failure.
+    """
+    start = time.monotonic()
     files = {**sources, LIB: lib_text.encode(), SCRIPT: script.encode()}
     res = _run(sandbox, ["yosys", "-q", "-l", LOG, "-s", SCRIPT], files, timeout_s, [LOG, NETLIST])
     ylog = res.files.get(LOG, b"").decode(errors="replace") or res.stdout + res.stderr
@@ -166,7 +196,8 @@ def synthesize(
         raise SynthError("no module to synthesize: the sources define no top module")
     _check_mapped(report)
     sta = _run_sta(sandbox, lib_text, res.files[NETLIST], report, clock_period_ps, activity, timeout_s)
-    return _result(report, sta, lib_names, clock_period_ps, activity, ylog, time.monotonic() - start)
+    result = _result(report, sta, lib_names, clock_period_ps, activity, ylog, time.monotonic() - start)
+    return result, res.files[NETLIST]
 
 
 def _run_sta(

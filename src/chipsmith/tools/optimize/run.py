@@ -1,0 +1,349 @@
+"""``optimize``: search synthesis recipes for one design, prove the results, report and remember.
+
+1. The default flow (``chipsmith synth``'s) runs first: it is the baseline, its generic netlist
+   gives the design's structural features, and a design that does not synthesize stops here with
+   one line.
+2. The strategy proposes recipes: first the best ones of the most similar designs in the recipe
+   history, then the fixed scripts, then its own. ``jobs`` candidates run at once in the sandbox.
+3. After the budget: the best candidates for the goal are proven equivalent to the input, best
+   first, until one holds; then the Pareto front over (area, delay, power). A candidate that
+   fails or is not settled is discarded and counted, never reported.
+4. The run's best recipes are appended to the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from chipsmith.registry import TOOLS
+from chipsmith.sandbox.base import Sandbox
+from chipsmith.tools.optimize import pareto
+from chipsmith.tools.optimize.evaluate import (
+    Design,
+    Evaluation,
+    Library,
+    OptimizeError,
+    evaluate,
+    prepare_library,
+)
+from chipsmith.tools.optimize.history import HistoryRecord, RankedRecipe, RecipeHistory, features
+from chipsmith.tools.optimize.recipe import DEFAULT, RecipeError, delay_ps, standalone_script
+from chipsmith.tools.optimize.report import Candidate, EquivCounts, OptimizeResult, candidate
+from chipsmith.tools.optimize.space import DEFAULT_EXPLICIT, FIXED, Capabilities, Genome
+from chipsmith.tools.optimize.strategy import STRATEGIES, make_strategy
+from chipsmith.tools.optimize.verify import Proof, prove
+
+
+class OptimizeConfig(BaseModel):
+    """Knobs of one run (the CLI flags)."""
+
+    goal: str = "adp"
+    budget_s: float = 60.0
+    """Seconds of search (the default flow included); verification comes after."""
+    clock_period_ps: float = 1000.0
+    jobs: int = 1
+    strategy: str = "evolve"
+    seed: int = 0
+    reset: str | None = "auto"
+    """Reset input asserted in the first cycle of the sequential proof: a port, "auto" or None."""
+    verify_timeout_s: float = 30.0
+    """Limit for one equivalence proof."""
+    max_front: int = 6
+    """Most Pareto points proven and reported besides the best."""
+    eval_timeout_s: float = 120.0
+    max_evaluations: int | None = None
+    target_score: float | None = None
+    """Stop the search as soon as a candidate scores this low (benchmarks: evaluations to a target)."""
+    use_history: bool = True
+    record_history: bool = True
+
+
+class _Run:
+    """Mutable state of one optimization."""
+
+    def __init__(self, design: Design, lib: Library, cfg: OptimizeConfig, sandbox: Sandbox) -> None:
+        self.design, self.lib, self.cfg, self.sandbox = design, lib, cfg, sandbox
+        self.evals: list[Evaluation] = []
+        self.genomes: dict[str, Genome] = {}
+        self.trace: list[tuple[int, float, float | None]] = []
+        self.start = time.monotonic()
+        self.ref_delay: float | None = None
+
+    def score(self, ev: Evaluation) -> float | None:
+        point = ev.metrics()
+        return pareto.score(self.cfg.goal, point) if point else None
+
+    def run_one(self, genome: Genome | None, index: int) -> Evaluation:
+        recipe = genome.recipe() if genome else DEFAULT
+        left = self.cfg.eval_timeout_s
+        return evaluate(
+            recipe,
+            self.design,
+            self.lib,
+            index=index,
+            clock_period_ps=self.cfg.clock_period_ps,
+            ref_delay_ps=self.ref_delay,
+            sandbox=self.sandbox,
+            timeout_s=left,
+        )
+
+    def record(self, ev: Evaluation, genome: Genome | None) -> float | None:
+        self.evals.append(ev)
+        if genome is not None:
+            self.genomes[ev.key] = genome
+        s = self.score(ev)
+        self.trace.append((ev.index, round(time.monotonic() - self.start, 3), s))
+        return s
+
+
+def _validate(cfg: OptimizeConfig, sources: dict[str, bytes], top: str) -> None:
+    if not cfg.budget_s > 0:
+        raise OptimizeError("the search budget must be a positive number of seconds (--budget)")
+    if cfg.goal not in pareto.GOALS:
+        raise OptimizeError(f"unknown goal {cfg.goal!r}; use one of {', '.join(pareto.GOALS)}")
+    if cfg.strategy not in STRATEGIES:
+        raise OptimizeError(f"unknown search strategy {cfg.strategy!r}; use one of {', '.join(STRATEGIES)}")
+    if cfg.jobs < 1 or cfg.clock_period_ps <= 0:
+        raise OptimizeError("--jobs must be at least 1 and --clock-period positive")
+    if not any(n.endswith((".v", ".sv")) for n in sources):
+        raise OptimizeError("no Verilog sources (.v/.sv) given")
+    if not top:
+        raise OptimizeError("name the top module (--top)")
+
+
+def _baseline(run: _Run) -> Evaluation:
+    ev = run.run_one(None, 0)
+    if not ev.ok:
+        raise OptimizeError(f"the design does not synthesize with the default flow: {ev.error}")
+    run.record(ev, DEFAULT_EXPLICIT)
+    run.ref_delay = ev.delay_ps
+    return ev
+
+
+def _stop(run: _Run, best: float | None) -> bool:
+    cfg = run.cfg
+    if time.monotonic() - run.start >= cfg.budget_s:
+        return True
+    if cfg.max_evaluations is not None and len(run.evals) >= cfg.max_evaluations:
+        return True
+    return cfg.target_score is not None and best is not None and best <= cfg.target_score
+
+
+def _search(run: _Run, seeds: list[Genome], caps: Capabilities, pool: ThreadPoolExecutor) -> None:
+    strat = make_strategy(run.cfg.strategy, seeds, caps, run.cfg.seed)
+    base = run.evals[0]
+    strat.tell(DEFAULT_EXPLICIT, run.score(base))
+    inflight: dict[Future[Evaluation], Genome] = {}
+    best = run.score(base)
+    next_index = 1
+    while True:
+        while len(inflight) < run.cfg.jobs and not _stop(run, best):
+            genome = strat.ask()
+            inflight[pool.submit(run.run_one, genome, next_index)] = genome
+            next_index += 1
+        if not inflight:
+            return
+        done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+        for fut in done:
+            genome = inflight.pop(fut)
+            s = run.record(fut.result(), genome)
+            strat.tell(genome, s)
+            best = s if s is not None and (best is None or s < best) else best
+
+
+def _seeds(run: _Run, history: RecipeHistory | None, feats: dict[str, float]) -> tuple[list[Genome], int]:
+    found = history.seeds(feats, goal=run.cfg.goal, library=run.lib.digest) if history else []
+    return found + list(FIXED.values()), len(found)
+
+
+class _Verifier:
+    """Proofs, cached by netlist content (two recipes may give the same netlist)."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.by_netlist: dict[str, Proof] = {}
+        self.proofs: dict[str, Proof] = {}
+
+    def prove(self, ev: Evaluation) -> Proof:
+        digest = hashlib.sha256((ev.netlist or "").encode()).hexdigest()
+        if digest not in self.by_netlist:
+            r = self.run
+            self.by_netlist[digest] = prove(
+                ev, r.design, r.lib, sandbox=r.sandbox, timeout_s=r.cfg.verify_timeout_s, reset=r.cfg.reset
+            )
+        self.proofs[ev.key] = self.by_netlist[digest].model_copy(update={"key": ev.key})
+        return self.proofs[ev.key]
+
+
+def _verify(run: _Run, pool: ThreadPoolExecutor) -> tuple[Evaluation | None, list[Evaluation], _Verifier]:
+    """Prove the best candidates until one holds, then the other Pareto points."""
+    ver = _Verifier(run)
+    ok = sorted((e for e in run.evals if e.metrics()), key=lambda e: (run.score(e), e.index))
+    best, unknown = None, 0
+    for ev in ok[:8]:
+        proof = ver.prove(ev)
+        if proof.equivalent:
+            best = ev
+            break
+        unknown += proof.equivalent is None
+        if unknown >= 2:  # a design the prover cannot settle: stop spending time on it
+            break
+    points = [e.metrics() for e in ok]
+    front = pareto.front(ok, points)  # type: ignore[arg-type]
+    rest = [e for e in front if e.key not in ver.proofs][: run.cfg.max_front] if best else []
+    list(pool.map(ver.prove, rest))
+    proven_front = [e for e in front if ver.proofs.get(e.key) and ver.proofs[e.key].equivalent]
+    return best, proven_front, ver
+
+
+def _history_record(run: _Run, feats: dict[str, float], ver: _Verifier, base_score: float) -> HistoryRecord:
+    ranked: list[RankedRecipe] = []
+    for ev in sorted((e for e in run.evals if e.metrics()), key=lambda e: run.score(e) or 0.0)[:5]:
+        proof = ver.proofs.get(ev.key)
+        ratio = (run.score(ev) or base_score) / base_score
+        ranked.append(
+            RankedRecipe(genome=run.genomes[ev.key], ratio=ratio, proven=bool(proof and proof.equivalent))
+        )
+    return HistoryRecord(
+        design=run.design.top,
+        digest=run.design.digest(),
+        library=run.lib.digest,
+        library_label=run.lib.label,
+        goal=run.cfg.goal,
+        features=feats,
+        best=ranked,
+        evaluations=len(run.evals),
+    )
+
+
+def script_liberty(lib: Library) -> str:
+    """Pure: the liberty path a standalone script names: the user's file when it is one plain
+    ``.lib``, else ``merged.lib`` (the merged, repaired text the CLI writes beside the script)."""
+    names = lib.names
+    if len(names) == 1 and not names[0].endswith(".gz"):
+        return str(Path(names[0]).resolve())
+    return "merged.lib"
+
+
+def _best_script(run: _Run, ev: Evaluation) -> str:
+    header = (
+        f"chipsmith optimize: recipe {ev.key} for {run.design.top}, goal {run.cfg.goal}\n"
+        f"area {ev.area_um2} um^2, delay {ev.delay_ps} ps, power {ev.power_w} W "
+        f"(clock {run.cfg.clock_period_ps:g} ps, {run.lib.label})\n"
+        f"run: yosys -s THIS_FILE (writes optimized_netlist.v)\nrecipe: {ev.recipe.model_dump_json()}"
+    )
+    d = delay_ps(ev.recipe, clock_period_ps=run.cfg.clock_period_ps, ref_delay_ps=run.ref_delay)
+    return standalone_script(
+        ev.recipe,
+        sources=run.design.verilog(),
+        top=run.design.top,
+        liberty=script_liberty(run.lib),
+        d_ps=d,
+        fixups=run.lib.fixups,
+        netlist="optimized_netlist.v",
+        header=header,
+    )
+
+
+def _result(
+    run: _Run,
+    best: Evaluation | None,
+    front: list[Evaluation],
+    ver: _Verifier,
+    times: tuple[float, float],
+    seeds: int,
+) -> OptimizeResult:
+    cfg, base = run.cfg, run.evals[0]
+    base_score = run.score(base) or 1.0
+
+    def cand(ev: Evaluation) -> Candidate:
+        return candidate(ev, cfg.goal, base_score, ver.proofs.get(ev.key))
+
+    checked = list(ver.proofs.values())
+    counts = EquivCounts(
+        proven=sum(p.equivalent is True for p in checked),
+        failed=sum(p.equivalent is False for p in checked),
+        unknown=sum(p.equivalent is None for p in checked),
+    )
+    by_key = {e.key: e for e in run.evals}
+    search_s, verify_s = times
+    return OptimizeResult(
+        top=run.design.top, goal=cfg.goal, liberty=run.lib.names, clock_period_ps=cfg.clock_period_ps,
+        strategy=cfg.strategy, jobs=cfg.jobs, budget_s=cfg.budget_s, baseline=cand(base),
+        best=cand(best) if best else None, front=[cand(e) for e in front],
+        discarded=[cand(by_key[p.key]) for p in checked if p.equivalent is not True],
+        equivalence=counts, evaluations=len(run.evals), failed_evaluations=sum(not e.ok for e in run.evals),
+        history_seeds=seeds, search_wall_s=round(search_s, 3), verify_wall_s=round(verify_s, 3),
+        wall_s=round(search_s + verify_s, 3), evals_per_s=round(len(run.evals) / search_s, 3) if search_s else 0.0,
+        trace=run.trace, best_script=_best_script(run, best) if best else None,
+        best_netlist=best.netlist if best else None,
+    )  # fmt: skip
+
+
+def optimize(
+    sources: dict[str, bytes],
+    *,
+    top: str,
+    liberty: list[Path] | None = None,
+    config: OptimizeConfig | None = None,
+    home: Path | None = None,
+    sandbox: Sandbox | None = None,
+) -> OptimizeResult:
+    """Search synthesis recipes for ``sources`` (relative name -> Verilog) and return the proven
+    Pareto front, the best recipe as a standalone yosys script, its netlist and the default flow's
+    figures. Raises OptimizeError (one line) on bad input."""
+    cfg = config or OptimizeConfig()
+    _validate(cfg, sources, top)
+    if sandbox is None:
+        from chipsmith.sandbox import get_sandbox
+
+        sandbox = get_sandbox()
+    lib = prepare_library(liberty, sandbox)
+    run = _Run(Design(sources=sources, top=top), lib, cfg, sandbox)
+    try:
+        base = _baseline(run)
+    except RecipeError as exc:
+        raise OptimizeError(str(exc)) from None
+    caps = Capabilities(gain_delays=lib.gain_delays, registers=bool(base.clocks))
+    feats = features(base.generic_cells, base.logic_depth)
+    history = RecipeHistory(home) if home is not None else None
+    seeds, n_hist = _seeds(run, history if cfg.use_history else None, feats)
+    with ThreadPoolExecutor(max_workers=cfg.jobs) as pool:
+        _search(run, seeds, caps, pool)
+        search_s = time.monotonic() - run.start
+        best, front, ver = _verify(run, pool)
+    verify_s = time.monotonic() - run.start - search_s
+    if history is not None and cfg.record_history:
+        history.append(_history_record(run, feats, ver, run.score(base) or 1.0))
+    return _result(run, best, front, ver, (search_s, verify_s), n_hist)
+
+
+@TOOLS.register("optimize")
+def optimize_tool(
+    files: dict[str, str],
+    top: str,
+    goal: str = "adp",
+    budget_s: float = 60.0,
+    liberty: list[str] | None = None,
+    clock_period_ps: float = 1000.0,
+    jobs: int = 1,
+) -> OptimizeResult:
+    """Search yosys/ABC synthesis recipes for a Verilog design and return proven-equivalent results.
+
+    files: Verilog sources, file name -> text. top: the top module. goal: area, delay, power or
+    adp (area x delay). budget_s: seconds of search. liberty: liberty file paths (default: the
+    bundled library). clock_period_ps: clock period for timing. jobs: parallel candidates.
+    Returns the default flow's and the best proven recipe's area, delay and power, the Pareto
+    front, the best recipe as a standalone yosys script and its netlist.
+    """
+    from chipsmith.config import load_settings
+
+    cfg = OptimizeConfig(goal=goal, budget_s=budget_s, clock_period_ps=clock_period_ps, jobs=jobs)
+    sources = {name: text.encode() for name, text in files.items()}
+    libs = [Path(p) for p in liberty] if liberty else None
+    return optimize(sources, top=top, liberty=libs, config=cfg, home=load_settings().home)

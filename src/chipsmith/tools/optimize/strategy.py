@@ -1,0 +1,125 @@
+"""Pure search strategies: ``ask()`` proposes the next genome, ``tell()`` reports its score.
+
+Both strategies first hand out their seeds (the best recipes of similar designs from the history,
+then the fixed scripts), never propose a recipe twice, and need no model of the space:
+
+- ``evolve`` (default): a steady-state evolutionary search. Parents are picked by 3-way
+  tournament from the best ``population`` results; a child is one or two mutations of a parent
+  (one ABC step inserted / deleted / replaced / swapped, a mapper, a sizing tail, a delay target
+  or a yosys option changed), or a crossover of two parents; one child in ten is a random
+  immigrant. Chosen because a good synthesis script is usually a small edit of another good one
+  (the premise of ABC-RL's and DRiLLS' sequence search), results arrive one at a time from
+  parallel workers (a steady state needs no generation barrier), and with 30-60 evaluations
+  per design there are too few points to fit a surrogate model.
+- ``random``: independent uniform draws, the baseline any search must beat.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Protocol
+
+from chipsmith.tools.optimize.space import Capabilities, Genome, allowed, crossover, mutate, random_genome
+
+STRATEGIES = ("evolve", "random")
+
+
+class Strategy(Protocol):
+    def ask(self) -> Genome: ...
+
+    def tell(self, genome: Genome, score: float | None) -> None: ...
+
+
+class _Base:
+    def __init__(self, seeds: list[Genome], caps: Capabilities, rng: random.Random) -> None:
+        self.caps = caps
+        self.rng = rng
+        self.seen: set[str] = set()
+        self.pending = [g for g in seeds if allowed(g, caps)]
+
+    def _fresh(self, make: object) -> Genome:
+        """The first proposal from ``make`` not proposed before (random after 50 tries)."""
+        for _ in range(50):
+            g = make()  # type: ignore[operator]
+            if allowed(g, self.caps) and g.recipe().key() not in self.seen:
+                return self._mark(g)
+        while True:
+            g = random_genome(self.rng, self.caps)
+            if g.recipe().key() not in self.seen:
+                return self._mark(g)
+
+    def _mark(self, g: Genome) -> Genome:
+        self.seen.add(g.recipe().key())
+        return g
+
+    def _next_seed(self) -> Genome | None:
+        while self.pending:
+            g = self.pending.pop(0)
+            if g.recipe().key() not in self.seen:
+                return self._mark(g)
+        return None
+
+
+class RandomStrategy(_Base):
+    """Seeds first, then uniform random genomes."""
+
+    def ask(self) -> Genome:
+        return self._next_seed() or self._fresh(lambda: random_genome(self.rng, self.caps))
+
+    def tell(self, genome: Genome, score: float | None) -> None:
+        self.seen.add(genome.recipe().key())
+
+
+class EvolutionStrategy(_Base):
+    """Seeds first, then tournament selection, mutation and crossover over the best results."""
+
+    def __init__(
+        self,
+        seeds: list[Genome],
+        caps: Capabilities,
+        rng: random.Random,
+        population: int = 8,
+        immigrants: float = 0.1,
+        crossover_rate: float = 0.25,
+    ) -> None:
+        super().__init__(seeds, caps, rng)
+        self.size = population
+        self.immigrants = immigrants
+        self.crossover_rate = crossover_rate
+        self.population: list[tuple[float, Genome]] = []
+
+    def _parent(self) -> Genome:
+        pool = self.rng.sample(self.population, min(3, len(self.population)))
+        return min(pool, key=lambda sg: sg[0])[1]
+
+    def _child(self) -> Genome:
+        if not self.population or self.rng.random() < self.immigrants:
+            return random_genome(self.rng, self.caps)
+        if len(self.population) > 1 and self.rng.random() < self.crossover_rate:
+            child = crossover(self.rng, self._parent(), self._parent())
+        else:
+            child = self._parent()
+        for _ in range(1 if self.rng.random() < 0.7 else 2):
+            child = mutate(self.rng, child, self.caps)
+        return child
+
+    def ask(self) -> Genome:
+        return self._next_seed() or self._fresh(self._child)
+
+    def tell(self, genome: Genome, score: float | None) -> None:
+        self.seen.add(genome.recipe().key())
+        if score is None:
+            return
+        self.population.append((score, genome))
+        self.population.sort(key=lambda sg: sg[0])
+        del self.population[self.size :]
+
+
+def make_strategy(name: str, seeds: list[Genome], caps: Capabilities, seed: int = 0) -> Strategy:
+    """The strategy called ``name`` (``evolve`` or ``random``)."""
+    rng = random.Random(seed)
+    if name == "evolve":
+        return EvolutionStrategy(seeds, caps, rng)
+    if name == "random":
+        return RandomStrategy(seeds, caps, rng)
+    raise ValueError(f"unknown search strategy {name!r}; use one of {', '.join(STRATEGIES)}")
