@@ -20,7 +20,20 @@ app = typer.Typer(
 )
 
 # Command groups; each module imports only typer/rich at top level.
-COMMAND_MODULES = ("doctor", "rtl", "ppa", "sandbox", "bench", "kb", "kernel", "tools", "prompts", "llm", "trace")
+COMMAND_MODULES = (
+    "doctor",
+    "rtl",
+    "ppa",
+    "sandbox",
+    "bench",
+    "kb",
+    "kernel",
+    "tools",
+    "prompts",
+    "llm",
+    "trace",
+    "optimize",
+)
 
 
 def _version(value: bool) -> None:

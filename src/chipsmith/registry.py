@@ -141,6 +141,7 @@ TOOLS: Registry = Registry(
         "chipsmith.tools.knowledge_search",
         "chipsmith.tools.workspace_files",
         "chipsmith.tools.trace.tool",
+        "chipsmith.tools.optimize.run",
     ),
 )
 AGENTS: Registry = Registry(
