@@ -19,7 +19,15 @@ extern "C" void gemv_t_f32(const float* __restrict a, const float* __restrict x,
         const int64_t len = n - c0 < CHUNK ? n - c0 : CHUNK;
         float acc[CHUNK];
         for (int64_t j = 0; j < len; ++j) acc[j] = 0.0f;
-        for (int64_t i = 0; i < m; ++i) {
+        int64_t i = 0;
+        for (; i + 4 <= m; i += 4) {  // four rows per pass: a quarter of the accumulator traffic
+            const float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+            const float* r0 = a + i * n + c0;
+            const float *r1 = r0 + n, *r2 = r0 + 2 * n, *r3 = r0 + 3 * n;
+            #pragma omp simd
+            for (int64_t j = 0; j < len; ++j) acc[j] += (r0[j] * x0 + r1[j] * x1) + (r2[j] * x2 + r3[j] * x3);
+        }
+        for (; i < m; ++i) {
             const float xi = x[i];
             const float* ar = a + i * n + c0;
             #pragma omp simd
