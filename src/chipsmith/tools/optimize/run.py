@@ -119,7 +119,10 @@ def _validate(cfg: OptimizeConfig, sources: dict[str, bytes], top: str) -> None:
 def _baseline(run: _Run) -> Evaluation:
     ev = run.run_one(None, 0)
     if not ev.ok:
-        raise OptimizeError(f"the design does not synthesize with the default flow: {ev.error}")
+        msg = ev.error or "no result"
+        if "cannot be legalized" in msg or "not mapped" in msg or "Cannot find" in msg:
+            raise OptimizeError(f"the liberty library lacks cells this design needs: {msg}")
+        raise OptimizeError(f"the design does not synthesize with the default flow: {msg}")
     run.record(ev, DEFAULT_EXPLICIT)
     run.ref_delay = ev.delay_ps
     return ev
