@@ -26,7 +26,7 @@ class IterationVerdict(BaseModel):
 
     iteration: int
     verdict: str
-    """The answer's own design: pass | fail (no_code when the answer held none)."""
+    """The answer's own design: pass | fail (failure class ``empty`` when the answer held none)."""
     failure_class: str
     submitted_verdict: str
     """The best-so-far design at this answer (what the agent would submit if it stopped here)."""
@@ -60,7 +60,8 @@ def judge_iterations(
 
     def verdict_of(files: dict[str, str] | None) -> EvalResult:
         if not files:
-            return EvalResult(verdict="fail", failure_class="no_code", message="the answer held no design")
+            # The evaluator's own class for a candidate without source, so before/after compare alike.
+            return EvalResult(verdict="fail", failure_class="empty", message="the answer held no design")
         key = json.dumps(files, sort_keys=True)
         if key not in seen:
             seen[key] = judge(Candidate(task_id=candidate.task_id, files=files))

@@ -121,7 +121,7 @@ def test_snapshots_of_untrusted_meta_are_filtered_and_judged_once_each() -> None
         (3, "fail", "fail"),
         (4, "pass", "pass"),
     ]
-    assert got[0].failure_class == "no_code" and sorted(calls) == ["bad", "good"]
+    assert got[0].failure_class == "empty" and sorted(calls) == ["bad", "good"]
 
 
 def test_repair_curve_carries_the_last_submission_forward_and_costs_can_be_unknown() -> None:
