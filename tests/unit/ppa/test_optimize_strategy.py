@@ -63,3 +63,15 @@ def test_random_strategy_ignores_scores_and_unknown_names_fail() -> None:
     assert strat.ask() != g
     with pytest.raises(ValueError, match="unknown search strategy"):
         make_strategy("bayes", [], CAPS)
+
+
+@pytest.mark.parametrize("name", ["evolve", "random"])
+def test_a_failed_proof_bans_the_state_changing_gene_it_used(name: str) -> None:
+    caps = Capabilities(gain_delays=True, registers=True)
+    strat = make_strategy(name, [], caps, seed=2)
+    retimed = FIXED["dch"].model_copy(update={"retime": True})
+    strat.tell(retimed, 1.0)
+    strat.discard(retimed)
+    assert not any(strat.ask().retime for _ in range(200))
+    if isinstance(strat, EvolutionStrategy):
+        assert strat.population == []

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -36,7 +36,10 @@ from chipsmith.tools.optimize.recipe import DEFAULT, RecipeError, delay_ps, stan
 from chipsmith.tools.optimize.report import Candidate, EquivCounts, OptimizeResult, candidate
 from chipsmith.tools.optimize.space import DEFAULT_EXPLICIT, FIXED, Capabilities, Genome
 from chipsmith.tools.optimize.strategy import STRATEGIES, make_strategy
-from chipsmith.tools.optimize.verify import Proof, prove
+from chipsmith.tools.optimize.verify import ProofCache
+
+MAX_PROOF_TRIES = 12
+"""Most candidates proven after the search while looking for the best one."""
 
 
 class OptimizeConfig(BaseModel):
@@ -137,26 +140,38 @@ def _stop(run: _Run, best: float | None) -> bool:
     return cfg.target_score is not None and best is not None and best <= cfg.target_score
 
 
-def _search(run: _Run, seeds: list[Genome], caps: Capabilities, pool: ThreadPoolExecutor) -> None:
+def _search(
+    run: _Run, seeds: list[Genome], caps: Capabilities, pool: ThreadPoolExecutor, proofs: ProofCache
+) -> None:
+    """Evaluate proposals ``jobs`` at a time until the budget is spent. Each new best is proven at
+    once: a recipe that breaks equivalence is dropped from the population, so the search does
+    not keep breeding from a fast but wrong netlist."""
     strat = make_strategy(run.cfg.strategy, seeds, caps, run.cfg.seed)
     base = run.evals[0]
     strat.tell(DEFAULT_EXPLICIT, run.score(base))
-    inflight: dict[Future[Evaluation], Genome] = {}
+    inflight: dict[Future[Any], tuple[str, Genome, Evaluation | None]] = {}
     best = run.score(base)
     next_index = 1
     while True:
-        while len(inflight) < run.cfg.jobs and not _stop(run, best):
+        while sum(k == "eval" for k, _g, _e in inflight.values()) < run.cfg.jobs and not _stop(run, best):
             genome = strat.ask()
-            inflight[pool.submit(run.run_one, genome, next_index)] = genome
+            inflight[pool.submit(run.run_one, genome, next_index)] = ("eval", genome, None)
             next_index += 1
         if not inflight:
             return
         done, _ = wait(inflight, return_when=FIRST_COMPLETED)
         for fut in done:
-            genome = inflight.pop(fut)
-            s = run.record(fut.result(), genome)
+            kind, genome, ev = inflight.pop(fut)
+            if kind == "proof":
+                if fut.result().equivalent is not True and ev is not None:
+                    strat.discard(genome)
+                continue
+            ev = fut.result()
+            s = run.record(ev, genome)
             strat.tell(genome, s)
-            best = s if s is not None and (best is None or s < best) else best
+            if s is not None and (best is None or s < best):
+                best = s
+                inflight[pool.submit(proofs.prove, ev)] = ("proof", genome, ev)
 
 
 def _seeds(run: _Run, history: RecipeHistory | None, feats: dict[str, float]) -> tuple[list[Genome], int]:
@@ -164,47 +179,32 @@ def _seeds(run: _Run, history: RecipeHistory | None, feats: dict[str, float]) ->
     return found + list(FIXED.values()), len(found)
 
 
-class _Verifier:
-    """Proofs, cached by netlist content (two recipes may give the same netlist)."""
-
-    def __init__(self, run: _Run) -> None:
-        self.run = run
-        self.by_netlist: dict[str, Proof] = {}
-        self.proofs: dict[str, Proof] = {}
-
-    def prove(self, ev: Evaluation) -> Proof:
-        digest = hashlib.sha256((ev.netlist or "").encode()).hexdigest()
-        if digest not in self.by_netlist:
-            r = self.run
-            self.by_netlist[digest] = prove(
-                ev, r.design, r.lib, sandbox=r.sandbox, timeout_s=r.cfg.verify_timeout_s, reset=r.cfg.reset
-            )
-        self.proofs[ev.key] = self.by_netlist[digest].model_copy(update={"key": ev.key})
-        return self.proofs[ev.key]
-
-
-def _verify(run: _Run, pool: ThreadPoolExecutor) -> tuple[Evaluation | None, list[Evaluation], _Verifier]:
-    """Prove the best candidates until one holds, then the other Pareto points."""
-    ver = _Verifier(run)
+def _verify(
+    run: _Run, pool: ThreadPoolExecutor, proofs: ProofCache
+) -> tuple[Evaluation | None, list[Evaluation]]:
+    """The best proven candidate (proving in goal order until one holds) and the proven front."""
     ok = sorted((e for e in run.evals if e.metrics()), key=lambda e: (run.score(e), e.index))
-    best, unknown = None, 0
-    for ev in ok[:8]:
-        proof = ver.prove(ev)
-        if proof.equivalent:
+    best, unknown, tried = None, 0, 0
+    for ev in ok:
+        verdict = proofs.verdict(ev.key)
+        if verdict == "unchecked":
+            if tried >= MAX_PROOF_TRIES:
+                break
+            tried += 1
+            verdict = proofs.prove(ev).equivalent
+        if verdict is True:
             best = ev
             break
-        unknown += proof.equivalent is None
+        unknown += verdict is None
         if unknown >= 2:  # a design the prover cannot settle: stop spending time on it
             break
-    points = [e.metrics() for e in ok]
-    front = pareto.front(ok, points)  # type: ignore[arg-type]
-    rest = [e for e in front if e.key not in ver.proofs][: run.cfg.max_front] if best else []
-    list(pool.map(ver.prove, rest))
-    proven_front = [e for e in front if ver.proofs.get(e.key) and ver.proofs[e.key].equivalent]
-    return best, proven_front, ver
+    front = pareto.front(ok, [e.metrics() for e in ok])  # type: ignore[misc]
+    rest = [e for e in front if proofs.verdict(e.key) == "unchecked"][: run.cfg.max_front] if best else []
+    list(pool.map(proofs.prove, rest))
+    return best, [e for e in front if proofs.verdict(e.key) is True]
 
 
-def _history_record(run: _Run, feats: dict[str, float], ver: _Verifier, base_score: float) -> HistoryRecord:
+def _history_record(run: _Run, feats: dict[str, float], ver: ProofCache, base_score: float) -> HistoryRecord:
     ranked: list[RankedRecipe] = []
     for ev in sorted((e for e in run.evals if e.metrics()), key=lambda e: run.score(e) or 0.0)[:5]:
         proof = ver.proofs.get(ev.key)
@@ -257,7 +257,7 @@ def _result(
     run: _Run,
     best: Evaluation | None,
     front: list[Evaluation],
-    ver: _Verifier,
+    ver: ProofCache,
     times: tuple[float, float],
     seeds: int,
 ) -> OptimizeResult:
@@ -316,10 +316,12 @@ def optimize(
     feats = features(base.generic_cells, base.logic_depth)
     history = RecipeHistory(home) if home is not None else None
     seeds, n_hist = _seeds(run, history if cfg.use_history else None, feats)
-    with ThreadPoolExecutor(max_workers=cfg.jobs) as pool:
-        _search(run, seeds, caps, pool)
+    ver = ProofCache(run.design, lib, sandbox=sandbox, timeout_s=cfg.verify_timeout_s, reset=cfg.reset)
+    # One worker more than --jobs: the proof of a new best runs beside the evaluations.
+    with ThreadPoolExecutor(max_workers=cfg.jobs + 1) as pool:
+        _search(run, seeds, caps, pool, ver)
         search_s = time.monotonic() - run.start
-        best, front, ver = _verify(run, pool)
+        best, front = _verify(run, pool, ver)
     verify_s = time.monotonic() - run.start - search_s
     if history is not None and cfg.record_history:
         history.append(_history_record(run, feats, ver, run.score(base) or 1.0))

@@ -24,10 +24,26 @@ from chipsmith.tools.optimize.space import Capabilities, Genome, allowed, crosso
 STRATEGIES = ("evolve", "random")
 
 
+def risky_genes(g: Genome) -> set[tuple[str, object]]:
+    """Pure: the genes that change a design's state (retiming, FSM recoding). When a netlist made
+    with one fails its proof (retiming through ABC broke synchronous-reset behaviour on every
+    suite design we tried), the rest of the run leaves that gene alone instead of breeding more
+    fast but wrong netlists from it."""
+    genes: set[tuple[str, object]] = set()
+    if g.retime:
+        genes.add(("retime", True))
+    if g.front.get("fsm") in ("binary", "one-hot"):
+        genes.add(("fsm", g.front["fsm"]))
+    return genes
+
+
 class Strategy(Protocol):
     def ask(self) -> Genome: ...
 
     def tell(self, genome: Genome, score: float | None) -> None: ...
+
+    def discard(self, genome: Genome) -> None:
+        """Forget a told result (its netlist failed the equivalence proof)."""
 
 
 class _Base:
@@ -36,16 +52,24 @@ class _Base:
         self.rng = rng
         self.seen: set[str] = set()
         self.pending = [g for g in seeds if allowed(g, caps)]
+        self.banned: set[tuple[str, object]] = set()
+
+    def _ok(self, g: Genome) -> bool:
+        return allowed(g, self.caps) and not (risky_genes(g) & self.banned)
+
+    def discard(self, genome: Genome) -> None:
+        """A told result failed its proof: its risky genes (see ``risky_genes``) are banned."""
+        self.banned |= risky_genes(genome)
 
     def _fresh(self, make: object) -> Genome:
         """The first proposal from ``make`` not proposed before (random after 50 tries)."""
         for _ in range(50):
             g = make()  # type: ignore[operator]
-            if allowed(g, self.caps) and g.recipe().key() not in self.seen:
+            if self._ok(g) and g.recipe().key() not in self.seen:
                 return self._mark(g)
         while True:
             g = random_genome(self.rng, self.caps)
-            if g.recipe().key() not in self.seen:
+            if self._ok(g) and g.recipe().key() not in self.seen:
                 return self._mark(g)
 
     def _mark(self, g: Genome) -> Genome:
@@ -55,7 +79,7 @@ class _Base:
     def _next_seed(self) -> Genome | None:
         while self.pending:
             g = self.pending.pop(0)
-            if g.recipe().key() not in self.seen:
+            if self._ok(g) and g.recipe().key() not in self.seen:
                 return self._mark(g)
         return None
 
@@ -108,11 +132,15 @@ class EvolutionStrategy(_Base):
 
     def tell(self, genome: Genome, score: float | None) -> None:
         self.seen.add(genome.recipe().key())
-        if score is None:
+        if score is None or not self._ok(genome):
             return
         self.population.append((score, genome))
         self.population.sort(key=lambda sg: sg[0])
         del self.population[self.size :]
+
+    def discard(self, genome: Genome) -> None:
+        super().discard(genome)
+        self.population = [(s, g) for s, g in self.population if g != genome and self._ok(g)]
 
 
 def make_strategy(name: str, seeds: list[Genome], caps: Capabilities, seed: int = 0) -> Strategy:

@@ -8,6 +8,9 @@ from the same liberty file the mapping used.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 from pydantic import BaseModel
 
 from chipsmith.sandbox.base import Sandbox
@@ -56,3 +59,35 @@ def prove(
         wall_s=res.wall_s,
         reset=res.reset,
     )
+
+
+class ProofCache:
+    """Proofs of one run, cached by netlist content (two recipes may give the same netlist)."""
+
+    def __init__(
+        self, design: Design, lib: Library, *, sandbox: Sandbox, timeout_s: float, reset: str | None
+    ) -> None:
+        self.design, self.lib, self.sandbox = design, lib, sandbox
+        self.timeout_s, self.reset = timeout_s, reset
+        self.by_netlist: dict[str, Proof] = {}
+        self.proofs: dict[str, Proof] = {}
+        self._lock = threading.Lock()
+
+    def prove(self, ev: Evaluation) -> Proof:
+        digest = hashlib.sha256((ev.netlist or "").encode()).hexdigest()
+        with self._lock:
+            known = self.by_netlist.get(digest)
+        if known is None:
+            known = prove(
+                ev, self.design, self.lib, sandbox=self.sandbox, timeout_s=self.timeout_s, reset=self.reset
+            )
+        with self._lock:
+            self.by_netlist[digest] = known
+            self.proofs[ev.key] = known.model_copy(update={"key": ev.key})
+            return self.proofs[ev.key]
+
+    def verdict(self, key: str) -> bool | None | str:
+        """True / False / None for a checked candidate, "unchecked" otherwise."""
+        with self._lock:
+            proof = self.proofs.get(key)
+        return "unchecked" if proof is None else proof.equivalent
