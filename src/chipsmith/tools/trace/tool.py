@@ -104,12 +104,12 @@ def _base(sim: SimResult, design_top: str | None) -> TraceReport | None:
             design_top=design_top,
         )
     if not sim.vcd:
-        return TraceReport(
-            status="error",
-            message="no waveform was produced (does the testbench call $dumpfile itself?)",
-            simulation=sim.message,
-            design_top=design_top,
+        why = (
+            "the simulation was stopped by its timeout before it wrote a waveform (an endless loop?)"
+            if sim.failure_class == "timeout"
+            else "no waveform was produced (does the testbench call $dumpfile itself?)"
         )
+        return TraceReport(status="error", message=why, simulation=sim.message, design_top=design_top)
     return None
 
 
