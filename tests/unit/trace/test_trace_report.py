@@ -91,3 +91,25 @@ def test_render_of_nothing_to_trace() -> None:
         status="passed", message="the simulation passed; there is no mismatch to trace", simulation="pass"
     )
     assert render(r) == "trace: the simulation passed; there is no mismatch to trace\nsimulation: pass"
+
+
+def test_nothing_to_trace_verdicts() -> None:
+    from chipsmith.tools.simulate import SimResult
+    from chipsmith.tools.trace.tool import _base
+
+    def sim(cls: str, vcd: bytes | None = None) -> SimResult:
+        return SimResult(
+            passed=cls == "pass",
+            failure_class=cls,
+            simulator="iverilog",
+            message=cls,
+            log="",
+            wall_s=0,
+            vcd=vcd,
+        )  # type: ignore[arg-type]
+
+    assert _base(sim("compile"), None).status == "not-run"  # type: ignore[union-attr]
+    assert _base(sim("pass"), None).status == "passed"  # type: ignore[union-attr]
+    assert "timeout before it wrote a waveform" in _base(sim("timeout"), None).message  # type: ignore[union-attr]
+    assert "$dumpfile" in _base(sim("mismatch"), None).message  # type: ignore[union-attr]
+    assert _base(sim("mismatch", b"$enddefinitions $end"), None) is None
