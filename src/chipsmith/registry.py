@@ -151,6 +151,7 @@ AGENTS: Registry = Registry(
         "chipsmith.agents.rtl",
         "chipsmith.agents.verify_agent",
         "chipsmith.agents.verify_controls",
+        "chipsmith.agents.orchestrator",
     ),
 )
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))

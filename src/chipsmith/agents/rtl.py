@@ -79,7 +79,9 @@ def sizing(opts: RtlOptions, small_context: bool) -> dict[str, Any]:
 class Solve:
     """Everything one solve holds: model handle, workspace, toolkit, testbench, checker."""
 
-    def __init__(self, opts: RtlOptions, task: PublicView, ctx: RunContext) -> None:
+    def __init__(
+        self, opts: RtlOptions, task: PublicView, ctx: RunContext, handle: Any = None, observer: Any = None
+    ) -> None:
         from chipsmith.agents.hdl_ports import interface_header
         from chipsmith.agents.tooling.toolkit import Toolkit
         from chipsmith.agents.workspace import Workspace
@@ -92,11 +94,13 @@ class Solve:
         shutil.rmtree(self.workdir / "workspace", ignore_errors=True)  # a resumed sample starts clean
         self.workspace = Workspace(self.workdir / "workspace")
         budget = Budget(**opts.budget) if opts.budget else None
-        self.handle = open_model(
+        # A caller that owns a session (the orchestrator) passes its handle: one ledger, one budget.
+        self.handle = handle if handle is not None else open_model(
             opts.model or ctx.model, settings=self.settings, agent="rtl", budget=budget,
             cache=None if opts.cache else False, protocol=opts.protocol, temperature=opts.temperature,
             seed=ctx.seed, ledger=Ledger(self.workdir / "ledger.jsonl"),
         )  # fmt: skip
+        self.observer = observer
         self.size = sizing(opts, self.handle.spec.kind == "local")
         self.top = task.top or "top"
         self.header = interface_header(task.interface) if task.interface.strip() else None
@@ -132,10 +136,12 @@ class RtlAgent:
     def __init__(self, **options: Any) -> None:
         self.opts = RtlOptions.model_validate(options)
 
-    def solve(self, task: PublicView, ctx: RunContext) -> Candidate:
+    def solve(self, task: PublicView, ctx: RunContext, handle: Any = None, observer: Any = None) -> Candidate:
+        """``handle``: a model handle to use instead of opening one (shares its ledger and budget);
+        ``observer``: receives the run's AgentEvents (the verification agent's too)."""
         if task.kind != "rtl":
             raise ValueError(f"the rtl agent solves RTL tasks; {task.task_id} is a {task.kind} task")
-        s = Solve(self.opts, task, ctx)
+        s = Solve(self.opts, task, ctx, handle, observer)
         try:
             return self._solve(s)
         finally:
@@ -153,7 +159,9 @@ class RtlAgent:
             top=s.top,
             language=s.task.language,
         )
-        tb_ctx = TestbenchContext(handle=s.handle.for_agent("verify"), toolkit=s.toolkit, settings=s.settings)
+        tb_ctx = TestbenchContext(
+            handle=s.handle.for_agent("verify"), toolkit=s.toolkit, settings=s.settings, observer=s.observer
+        )
         try:
             tb = make_testbench(
                 request, s.workspace, source=self.opts.testbench, header=s.header, context=tb_ctx
@@ -193,7 +201,7 @@ class RtlAgent:
         from chipsmith.agents.rtl_sampling import sample_first
 
         definition = self._definition(s, self.opts.max_iterations)
-        runtime = AgentRuntime(definition, s.handle, s.toolkit, checker=checker)
+        runtime = AgentRuntime(definition, s.handle, s.toolkit, checker=checker, observer=s.observer)
         if self.opts.candidates <= 1:
             return runtime.run(variables=variables), []
         first = sample_first(runtime, checker, variables, self.opts, s.ctx.seed)

@@ -87,9 +87,9 @@ class ChipsmithChatModel(BaseChatModel):
         start = time.monotonic()
         try:
             if self.protocol == "text":
-                message = self._call_text(messages, text_tools or [], stop, **kwargs)
+                message = self._call_text(messages, text_tools or [], stop, run_manager, **kwargs)
             else:
-                message = self._call_inner(messages, stop, **kwargs)
+                message = self._call_inner(messages, stop, run_manager, **kwargs)
         except LLMError:
             raise
         except Exception as exc:
@@ -98,10 +98,19 @@ class ChipsmithChatModel(BaseChatModel):
         message.response_metadata = {**message.response_metadata, FRESH_KEY: stamp}
         return ChatResult(generations=[ChatGeneration(message=message)])
 
-    def _call_inner(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> AIMessage:
+    def _call_inner(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AIMessage:
         # The provider's own _generate/_stream: no second callback run (usage would count twice).
         if getattr(self.inner, "streaming", False):
-            result = generate_from_stream(self.inner._stream(messages, stop=stop, **kwargs))
+            # This call's run manager goes along, so streamed tokens reach its callbacks
+            # (on_llm_new_token: a chat UI's token handler) as they arrive.
+            chunks = self.inner._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+            result = generate_from_stream(chunks)
         else:
             result = self.inner._generate(messages, stop=stop, **kwargs)
         gen = result.generations[0]
@@ -113,11 +122,16 @@ class ChipsmithChatModel(BaseChatModel):
         return message
 
     def _call_text(
-        self, messages: list[BaseMessage], tools: list[dict[str, Any]], stop: list[str] | None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        tools: list[dict[str, Any]],
+        stop: list[str] | None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
     ) -> AIMessage:
         kwargs.pop("tools", None)
         kwargs.pop("tool_choice", None)
-        reply = self._call_inner(text_history(messages, tools, self.file_tool), stop, **kwargs)
+        reply = self._call_inner(text_history(messages, tools, self.file_tool), stop, run_manager, **kwargs)
         text = str(reply.text)
         parsed = parse_reply(text, {t["function"]["name"] for t in tools}, self.file_tool)
         return AIMessage(
