@@ -51,6 +51,9 @@ class EvalJob(BaseModel):
     cache_dir: Path | None = None
     ppa: bool = True
     ppa_timeout_s: float = 300
+    optimize: str | None = None
+    """RTL tasks: a goal for ``chipsmith optimize`` on correct candidates and the reference."""
+    optimize_budget_s: float = 30
     evaluator: str | None = None
     """EVALUATORS entry to use instead of the task kind's (the agent class's ``evaluator``: a
     testbench-writing agent is judged by ``rtl-testbench``)."""
@@ -154,6 +157,8 @@ def _evaluate(job: EvalJob) -> EvalResult:
     kwargs: dict[str, Any] = {}
     if job.task.kind == "rtl":
         kwargs = {"cache_dir": job.cache_dir, "ppa": job.ppa, "ppa_timeout_s": job.ppa_timeout_s}
+        if job.optimize:
+            kwargs.update(optimize=job.optimize, optimize_budget_s=job.optimize_budget_s)
     try:
         return evaluator(job.task, job.candidate, sandbox, **kwargs)  # type: ignore[no-any-return]
     finally:

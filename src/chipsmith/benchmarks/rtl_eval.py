@@ -178,6 +178,18 @@ def _ppa(
     return ppa_metrics(cand, ref)
 
 
+def _optimized(
+    task: Task, candidate: Candidate, sandbox: Any, cache: Path, goal: str, budget_s: float
+) -> dict[str, Any]:
+    """``opt_*`` metrics: the same recipe search for the reference and the candidate."""
+    from chipsmith.tools.optimize.bench import optimized_metrics, optimized_ppa
+
+    top, kw = task.public.top, {"goal": goal, "budget_s": budget_s, "sandbox": sandbox, "cache_dir": cache}
+    ref = optimized_ppa(candidate_sources(_as_text(reference_design(task))), top, **kw)
+    cand = optimized_ppa(candidate_sources(candidate.files), top, **kw) if "error" not in ref else {}
+    return optimized_metrics(cand, ref)
+
+
 @EVALUATORS.register("rtl")
 def evaluate(
     task: Task,
@@ -187,8 +199,11 @@ def evaluate(
     cache_dir: Path | None = None,
     ppa: bool = True,
     ppa_timeout_s: float = 300,
+    optimize: str | None = None,
+    optimize_budget_s: float = 30,
 ) -> EvalResult:
-    """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA."""
+    """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA
+    (and, with ``optimize`` = a goal, PPA after a recipe search for candidate and reference)."""
     ref = check_reference(task, sandbox, cache_dir)
     if not ref["ok"]:
         return EvalResult(verdict="unusable", failure_class="unusable", message=ref["why"])
@@ -205,5 +220,8 @@ def evaluate(
         )
     if ppa:
         metrics.update(_ppa(task, candidate, sandbox, cache_dir, ppa_timeout_s))
+    if ppa and optimize:
+        cache = cache_root(cache_dir)
+        metrics.update(_optimized(task, candidate, sandbox, cache, optimize, optimize_budget_s))
     metrics["eval_wall_s"] = time.monotonic() - start
     return EvalResult(verdict="pass", failure_class="pass", message=sim.message, metrics=metrics)

@@ -62,6 +62,9 @@ class RunConfig(BaseModel):
     """LLM agents: the tool protocol (native | text), None for the model's default."""
     cache: bool = True
     """LLM agents: reuse cached replies (not part of the identity: results do not depend on it)."""
+    optimize: str | None = None
+    """RTL tasks: goal of a recipe search on correct candidates and the reference (``--optimize``)."""
+    optimize_budget_s: float = 30
 
 
 # What must match for a rerun to resume a run rather than mix two different ones.
@@ -75,9 +78,17 @@ IDENTITY = (
     "spec_level",
     "budget",
     "protocol",
+    "optimize",
+    "optimize_budget_s",
 )
 # Identity fields added after runs were recorded: what a run.json without them meant.
-IDENTITY_DEFAULTS: dict[str, Any] = {"spec_level": DEFAULT_LEVEL, "budget": {}, "protocol": None}
+IDENTITY_DEFAULTS: dict[str, Any] = {
+    "spec_level": DEFAULT_LEVEL,
+    "budget": {},
+    "protocol": None,
+    "optimize": None,
+    "optimize_budget_s": 30,
+}
 
 
 def default_run_id(cfg: RunConfig) -> str:
@@ -176,6 +187,8 @@ def plan(
                 cache_dir=cfg.home / "cache" / "bench",
                 ppa=cfg.ppa,
                 ppa_timeout_s=cfg.ppa_timeout_s,
+                optimize=cfg.optimize,
+                optimize_budget_s=cfg.optimize_budget_s,
                 evaluator=getattr(_factory(cfg), "evaluator", None),
             )
             items.append(WorkItem(task_id=task.id, sample=s, solve=solve, eval=ev))

@@ -117,6 +117,10 @@ def run_cmd(
     tasks: str | None = typer.Option(None, "--tasks", help="Glob(s) over task ids, comma-separated."),
     no_ppa: bool = typer.Option(False, "--no-ppa", help="Skip synthesis of correct designs."),
     ppa_timeout: float = typer.Option(300, "--ppa-timeout", min=1, help="Seconds allowed for one synthesis."),
+    optimize: Literal["area", "delay", "power", "adp"] | None = typer.Option(
+        None, "--optimize", help="RTL: PPA also after `chipsmith optimize` (this goal), both sides."
+    ),
+    optimize_budget: float = typer.Option(30, "--optimize-budget", min=1, help="Search seconds per design."),
     spec_level: Literal["detailed", "high"] = typer.Option("detailed", "--spec-level", help=SPEC_LEVEL_HELP),
     budget_usd: float | None = typer.Option(None, "--budget-usd", min=0, help="LLM agents: USD per solve."),
     budget_tokens: int | None = typer.Option(
@@ -152,6 +156,7 @@ def run_cmd(
         backend=backend, tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
         spec_level=spec_level, budget={k: v for k, v in budget.items() if v is not None}, protocol=protocol,
         cache=not no_cache, agent_options=parse_agent_options(agent_option),
+        optimize=optimize, optimize_budget_s=optimize_budget,
     )  # fmt: skip
     _execute(cfg, json_out)
 
