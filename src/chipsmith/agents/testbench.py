@@ -162,6 +162,7 @@ def make_testbench(
     factory = writer_for(source, context.handle)
     if factory is None:
         return write_smoke(header, workspace)
+    source = "verify" if source == "auto" else source  # name the writer in notes, not the choice rule
     try:
         tb = factory(**context.options).make_testbench(request, workspace, context)
         if isinstance(tb, Testbench):
