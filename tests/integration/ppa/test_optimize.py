@@ -180,3 +180,22 @@ def test_inverted_output_flops_of_asap7_are_proven(local_sandbox, asap7_lib: Pat
             config=quick(),
             sandbox=local_sandbox,
         )
+
+
+def test_the_default_recipe_measures_exactly_what_chipsmith_synth_does(local_sandbox) -> None:
+    from chipsmith.tools.optimize.evaluate import Design, evaluate, prepare_library
+    from chipsmith.tools.optimize.recipe import DEFAULT
+    from chipsmith.tools.synthesize import synthesize
+
+    src = ref("counter8")
+    plain = synthesize(src, top="counter8", sandbox=local_sandbox)
+    lib = prepare_library(None, local_sandbox)
+    ev = evaluate(DEFAULT, Design(sources=src, top="counter8"), lib, index=0, clock_period_ps=1000,
+                  ref_delay_ps=None, sandbox=local_sandbox, timeout_s=120)  # fmt: skip
+    assert (ev.area_um2, ev.delay_ps, ev.power_w, ev.cell_count) == (
+        plain.area_um2,
+        plain.delay_ps,
+        plain.power_w,
+        plain.cell_count,
+    )
+    assert lib.gain_delays is False  # the bundled 2x2-table library: ABC's `map` would abort
