@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from chipsmith.cli import app
 from chipsmith.tools.equivalence import check_equivalence
 from chipsmith.tools.liberty import _FIRST_CELL_RE, _group_at, bundled_liberty
-from chipsmith.tools.optimize import run as run_mod
+from chipsmith.tools.optimize import search as search_mod
 from chipsmith.tools.optimize.evaluate import Evaluation, OptimizeError
+from chipsmith.tools.optimize.recipe import DEFAULT
 from chipsmith.tools.optimize.run import OptimizeConfig, optimize
 from helpers import require_tool
 
@@ -44,7 +45,7 @@ def test_adder_best_and_front_are_proven_and_the_history_seeds_the_next_run(
     assert first.front and all(c.proven for c in first.front)
     assert first.best.key in {c.key for c in first.front} or first.goal != "adp"
     assert first.evaluations >= 2 and first.history_seeds == 0
-    assert first.baseline.key == run_mod.DEFAULT.key()
+    assert first.baseline.key == DEFAULT.key()
     second = optimize(
         ref("adder8"), top="adder8", config=quick(max_evaluations=3), home=tmp_path, sandbox=local_sandbox
     )
@@ -58,7 +59,7 @@ def test_sequential_design_is_proven_by_induction(local_sandbox) -> None:
 
 
 def test_a_non_equivalent_result_is_discarded_and_counted(local_sandbox, monkeypatch) -> None:
-    real = run_mod.evaluate
+    real = search_mod.evaluate
 
     def corrupt(*args: object, **kw: object) -> Evaluation:
         ev = real(*args, **kw)  # type: ignore[arg-type]
@@ -69,7 +70,7 @@ def test_a_non_equivalent_result_is_discarded_and_counted(local_sandbox, monkeyp
         assert bad != ev.netlist
         return ev.model_copy(update={"netlist": bad, "area_um2": (ev.area_um2 or 1) * 0.5})
 
-    monkeypatch.setattr(run_mod, "evaluate", corrupt)
+    monkeypatch.setattr(search_mod, "evaluate", corrupt)
     res = optimize(ref("adder8"), top="adder8", config=quick(max_evaluations=4), sandbox=local_sandbox)
     assert res.equivalence.failed >= 1
     assert all(c.proven is False for c in res.discarded)

@@ -14,11 +14,8 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
 
 from chipsmith.registry import TOOLS
 from chipsmith.sandbox.base import Sandbox
@@ -28,80 +25,16 @@ from chipsmith.tools.optimize.evaluate import (
     Evaluation,
     Library,
     OptimizeError,
-    evaluate,
     prepare_library,
 )
 from chipsmith.tools.optimize.history import HistoryRecord, RankedRecipe, RecipeHistory, features
-from chipsmith.tools.optimize.recipe import DEFAULT, RecipeError, delay_ps, standalone_script
+from chipsmith.tools.optimize.recipe import RecipeError, delay_ps, standalone_script
 from chipsmith.tools.optimize.report import Candidate, EquivCounts, OptimizeResult, candidate
-from chipsmith.tools.optimize.space import DEFAULT_EXPLICIT, FIXED, Capabilities, Genome
-from chipsmith.tools.optimize.strategy import STRATEGIES, make_strategy
+from chipsmith.tools.optimize.search import OptimizeConfig, RunState, search, verify
+from chipsmith.tools.optimize.search import seeds as pick_seeds
+from chipsmith.tools.optimize.space import DEFAULT_EXPLICIT, Capabilities
+from chipsmith.tools.optimize.strategy import STRATEGIES
 from chipsmith.tools.optimize.verify import ProofCache
-
-MAX_PROOF_TRIES = 12
-"""Most candidates proven after the search while looking for the best one."""
-
-
-class OptimizeConfig(BaseModel):
-    """Knobs of one run (the CLI flags)."""
-
-    goal: str = "adp"
-    budget_s: float = 60.0
-    """Seconds of search (the default flow included); verification comes after."""
-    clock_period_ps: float = 1000.0
-    jobs: int = 1
-    strategy: str = "evolve"
-    seed: int = 0
-    reset: str | None = "auto"
-    """Reset input asserted in the first cycle of the sequential proof: a port, "auto" or None."""
-    verify_timeout_s: float = 30.0
-    """Limit for one equivalence proof."""
-    max_front: int = 6
-    """Most Pareto points proven and reported besides the best."""
-    eval_timeout_s: float = 120.0
-    max_evaluations: int | None = None
-    target_score: float | None = None
-    """Stop the search as soon as a candidate scores this low (benchmarks: evaluations to a target)."""
-    use_history: bool = True
-    record_history: bool = True
-
-
-class _Run:
-    """Mutable state of one optimization."""
-
-    def __init__(self, design: Design, lib: Library, cfg: OptimizeConfig, sandbox: Sandbox) -> None:
-        self.design, self.lib, self.cfg, self.sandbox = design, lib, cfg, sandbox
-        self.evals: list[Evaluation] = []
-        self.genomes: dict[str, Genome] = {}
-        self.trace: list[tuple[int, float, float | None]] = []
-        self.start = time.monotonic()
-        self.ref_delay: float | None = None
-
-    def score(self, ev: Evaluation) -> float | None:
-        point = ev.metrics()
-        return pareto.score(self.cfg.goal, point) if point else None
-
-    def run_one(self, genome: Genome | None, index: int) -> Evaluation:
-        recipe = genome.recipe() if genome else DEFAULT
-        left = self.cfg.eval_timeout_s
-        return evaluate(
-            recipe,
-            self.design,
-            self.lib,
-            index=index,
-            clock_period_ps=self.cfg.clock_period_ps,
-            ref_delay_ps=self.ref_delay,
-            sandbox=self.sandbox,
-            timeout_s=left,
-        )
-
-    def record(self, ev: Evaluation, genome: Genome | None) -> float | None:
-        self.evals.append(ev)
-        if genome is not None:
-            self.genomes[ev.key] = genome
-        s = self.score(ev)
-        self.trace.append((ev.index, round(time.monotonic() - self.start, 3), s))
-        return s
 
 
 def _validate(cfg: OptimizeConfig, sources: dict[str, bytes], top: str) -> None:
@@ -119,7 +52,7 @@ def _validate(cfg: OptimizeConfig, sources: dict[str, bytes], top: str) -> None:
         raise OptimizeError("name the top module (--top)")
 
 
-def _baseline(run: _Run) -> Evaluation:
+def _baseline(run: RunState) -> Evaluation:
     ev = run.run_one(None, 0)
     if not ev.ok:
         msg = ev.error or "no result"
@@ -131,80 +64,9 @@ def _baseline(run: _Run) -> Evaluation:
     return ev
 
 
-def _stop(run: _Run, best: float | None) -> bool:
-    cfg = run.cfg
-    if time.monotonic() - run.start >= cfg.budget_s:
-        return True
-    if cfg.max_evaluations is not None and len(run.evals) >= cfg.max_evaluations:
-        return True
-    return cfg.target_score is not None and best is not None and best <= cfg.target_score
-
-
-def _search(
-    run: _Run, seeds: list[Genome], caps: Capabilities, pool: ThreadPoolExecutor, proofs: ProofCache
-) -> None:
-    """Evaluate proposals ``jobs`` at a time until the budget is spent. Each new best is proven at
-    once: a recipe that breaks equivalence is dropped from the population, so the search does
-    not keep breeding from a fast but wrong netlist."""
-    strat = make_strategy(run.cfg.strategy, seeds, caps, run.cfg.seed)
-    base = run.evals[0]
-    strat.tell(DEFAULT_EXPLICIT, run.score(base))
-    inflight: dict[Future[Any], tuple[str, Genome, Evaluation | None]] = {}
-    best = run.score(base)
-    next_index = 1
-    while True:
-        while sum(k == "eval" for k, _g, _e in inflight.values()) < run.cfg.jobs and not _stop(run, best):
-            genome = strat.ask()
-            inflight[pool.submit(run.run_one, genome, next_index)] = ("eval", genome, None)
-            next_index += 1
-        if not inflight:
-            return
-        done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-        for fut in done:
-            kind, genome, ev = inflight.pop(fut)
-            if kind == "proof":
-                if fut.result().equivalent is not True and ev is not None:
-                    strat.discard(genome)
-                continue
-            ev = fut.result()
-            s = run.record(ev, genome)
-            strat.tell(genome, s)
-            if s is not None and (best is None or s < best):
-                best = s
-                inflight[pool.submit(proofs.prove, ev)] = ("proof", genome, ev)
-
-
-def _seeds(run: _Run, history: RecipeHistory | None, feats: dict[str, float]) -> tuple[list[Genome], int]:
-    found = history.seeds(feats, goal=run.cfg.goal, library=run.lib.digest) if history else []
-    return found + list(FIXED.values()), len(found)
-
-
-def _verify(
-    run: _Run, pool: ThreadPoolExecutor, proofs: ProofCache
-) -> tuple[Evaluation | None, list[Evaluation]]:
-    """The best proven candidate (proving in goal order until one holds) and the proven front."""
-    ok = sorted((e for e in run.evals if e.metrics()), key=lambda e: (run.score(e), e.index))
-    best, unknown, tried = None, 0, 0
-    for ev in ok:
-        verdict = proofs.verdict(ev.key)
-        if verdict == "unchecked":
-            if tried >= MAX_PROOF_TRIES:
-                break
-            tried += 1
-            verdict = proofs.prove(ev).equivalent
-        if verdict is True:
-            best = ev
-            break
-        unknown += verdict is None
-        if unknown >= 2:  # a design the prover cannot settle: stop spending time on it
-            break
-    front = pareto.front(ok, [e.metrics() for e in ok])  # type: ignore[misc]
-    rest = [e for e in front if proofs.verdict(e.key) == "unchecked"][: run.cfg.max_front] if best else []
-    list(pool.map(proofs.prove, rest))
-    return best, [e for e in front if proofs.verdict(e.key) is True]
-
-
-def _history_record(run: _Run, feats: dict[str, float], ver: ProofCache, base_score: float) -> HistoryRecord:
+def _history_record(
+    run: RunState, feats: dict[str, float], ver: ProofCache, base_score: float
+) -> HistoryRecord:
     ranked: list[RankedRecipe] = []
     for ev in sorted((e for e in run.evals if e.metrics()), key=lambda e: run.score(e) or 0.0)[:5]:
         proof = ver.proofs.get(ev.key)
@@ -233,7 +95,7 @@ def script_liberty(lib: Library) -> str:
     return "merged.lib"
 
 
-def _best_script(run: _Run, ev: Evaluation) -> str:
+def _best_script(run: RunState, ev: Evaluation) -> str:
     header = (
         f"chipsmith optimize: recipe {ev.key} for {run.design.top}, goal {run.cfg.goal}\n"
         f"area {ev.area_um2} um^2, delay {ev.delay_ps} ps, power {ev.power_w} W "
@@ -254,7 +116,7 @@ def _best_script(run: _Run, ev: Evaluation) -> str:
 
 
 def _result(
-    run: _Run,
+    run: RunState,
     best: Evaluation | None,
     front: list[Evaluation],
     ver: ProofCache,
@@ -307,7 +169,7 @@ def optimize(
 
         sandbox = get_sandbox()
     lib = prepare_library(liberty, sandbox)
-    run = _Run(Design(sources=sources, top=top), lib, cfg, sandbox)
+    run = RunState(Design(sources=sources, top=top), lib, cfg, sandbox)
     try:
         base = _baseline(run)
     except RecipeError as exc:
@@ -315,13 +177,13 @@ def optimize(
     caps = Capabilities(gain_delays=lib.gain_delays, registers=bool(base.clocks))
     feats = features(base.generic_cells, base.logic_depth)
     history = RecipeHistory(home) if home is not None else None
-    seeds, n_hist = _seeds(run, history if cfg.use_history else None, feats)
+    seed_list, n_hist = pick_seeds(run, history if cfg.use_history else None, feats)
     ver = ProofCache(run.design, lib, sandbox=sandbox, timeout_s=cfg.verify_timeout_s, reset=cfg.reset)
     # One worker more than --jobs: the proof of a new best runs beside the evaluations.
     with ThreadPoolExecutor(max_workers=cfg.jobs + 1) as pool:
-        _search(run, seeds, caps, pool, ver)
+        search(run, seed_list, caps, pool, ver)
         search_s = time.monotonic() - run.start
-        best, front = _verify(run, pool, ver)
+        best, front = verify(run, pool, ver)
     verify_s = time.monotonic() - run.start - search_s
     if history is not None and cfg.record_history:
         history.append(_history_record(run, feats, ver, run.score(base) or 1.0))
