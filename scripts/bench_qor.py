@@ -318,6 +318,46 @@ def scaling(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def equiv_engines(args: argparse.Namespace) -> dict[str, Any]:
+    """Both equivalence engines on the default flow's netlist of every reference."""
+    from chipsmith.tools.equivalence import EquivError, check_equivalence
+
+    sandbox = LocalSandbox()
+    lib_path = args.liberty[0] if args.liberty else None
+    lib = prepare_library([lib_path] if lib_path else None, sandbox)
+    out: dict[str, Any] = {"library": lib.label, "timeout_s": args.equiv_timeout, "rows": {}}
+    for task_id, design, reset in designs(args.tasks):
+        ev = evaluate(
+            DEFAULT,
+            design,
+            lib,
+            index=0,
+            clock_period_ps=args.clock_period,
+            ref_delay_ps=None,
+            sandbox=sandbox,
+            timeout_s=300,
+        )
+        row: dict[str, Any] = {}
+        for engine in ("sat", "abc"):
+            try:
+                r = check_equivalence(design.sources, {"netlist.v": (ev.netlist or "").encode()}, top=design.top, gate_liberty=lib.text,
+                                      engine=engine, reset=reset, timeout_s=args.equiv_timeout, sandbox=sandbox)  # fmt: skip
+                row[engine] = {"equivalent": r.equivalent, "method": r.method, "wall_s": r.wall_s}
+            except EquivError as exc:
+                row[engine] = {"equivalent": None, "method": "error", "error": str(exc), "wall_s": None}
+        out["rows"][task_id] = row
+        print(task_id, row, flush=True)
+    for engine in ("sat", "abc"):
+        verdicts = [r[engine]["equivalent"] for r in out["rows"].values()]
+        out[engine] = {
+            "proven": verdicts.count(True),
+            "different": verdicts.count(False),
+            "unknown": verdicts.count(None),
+        }
+    out["load"] = os.getloadavg()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--liberty", type=Path, action="append", default=[], help="extra library (e.g. ASAP7)")
@@ -333,10 +373,15 @@ def main() -> int:
     ap.add_argument("--scaling", action="store_true")
     ap.add_argument("--evaluations", type=int, default=30)
     ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--equiv-engines", action="store_true", help="compare the SAT and ABC engines")
+    ap.add_argument("--equiv-timeout", type=float, default=120.0)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.compare_strategies:
         (args.out / "strategies.json").write_text(json.dumps(compare_strategies(args, args.out), indent=2))
+        return 0
+    if args.equiv_engines:
+        (args.out / "equiv_engines.json").write_text(json.dumps(equiv_engines(args), indent=2))
         return 0
     if args.scaling:
         (args.out / "scaling.json").write_text(json.dumps(scaling(args), indent=2))
