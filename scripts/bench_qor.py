@@ -131,15 +131,19 @@ def run_library(args: argparse.Namespace, lib_path: Path | None, out: Path) -> d
             reset=reset,
             seed=args.seed,
         )
-        res = optimize(
-            design.sources,
-            top=design.top,
-            liberty=[lib_path] if lib_path else None,
-            config=cfg,
-            home=home,
-            sandbox=sandbox,
-        )
-        row["optimized"] = optimized_row(res)
+        try:
+            res = optimize(
+                design.sources,
+                top=design.top,
+                liberty=_libs(lib_path),
+                config=cfg,
+                home=home,
+                sandbox=sandbox,
+            )
+            row["optimized"] = optimized_row(res)
+        except OptimizeError as exc:
+            row["optimized"] = {"proven": False, "adp": None, "error": str(exc), "evaluations": 0, "evals_per_s": 0.0,
+                                "search_s": 0.0, "verify_s": 0.0, "equivalence": {"proven": 0, "failed": 0, "unknown": 0}}  # fmt: skip
         row["wall_s"] = round(time.monotonic() - t0, 1)
         rows[task_id] = row
         _progress(lib.label, task_id, row)
@@ -162,39 +166,26 @@ def pass2(
     first = row["optimized"]
     if not first["proven"]:
         return None
-    try:
-        return _pass2(args, first, design, reset, lib_path, home, sandbox)
-    except OptimizeError as exc:
-        return {"error": str(exc), "evaluations_to_target": None}
-
-
-def _pass2(
-    args: argparse.Namespace,
-    first: dict[str, Any],
-    design: Design,
-    reset: str,
-    lib_path: Path | None,
-    home: Path,
-    sandbox: LocalSandbox,
-) -> dict[str, Any]:
     cfg = OptimizeConfig(
         budget_s=args.budget, jobs=args.jobs, clock_period_ps=args.clock_period, reset=reset, seed=args.seed + 1,
         target_score=first["score"] * (1 + 1e-9), record_history=False,
     )  # fmt: skip
-    res = optimize(
-        design.sources,
-        top=design.top,
-        liberty=[lib_path] if lib_path else None,
-        config=cfg,
-        home=home,
-        sandbox=sandbox,
-    )
+    try:
+        res = optimize(
+            design.sources, top=design.top, liberty=_libs(lib_path), config=cfg, home=home, sandbox=sandbox
+        )
+    except OptimizeError as exc:
+        return {"error": str(exc), "evaluations_to_target": None}
     hit = evals_to(res.trace, first["score"])
     return {
         "evaluations_to_target": hit,
         "pass1_reached_at": first["reached_at"],
         "history_seeds": res.history_seeds,
     }
+
+
+def _libs(lib_path: Path | None) -> list[Path] | None:
+    return [lib_path] if lib_path else None
 
 
 def _progress(label: str, task_id: str, row: dict[str, Any]) -> None:
