@@ -62,6 +62,9 @@ def cache_root(cache_dir: Path | None) -> Path:
     return load_settings().home / "cache" / "bench"
 
 
+DETERMINISTIC_FAILURES = frozenset({"compile", "elaborate", "mismatch", "unusable"})
+
+
 def reference_design(task: Task) -> dict[str, bytes]:
     ref = task.hidden.reference
     if not ref or ref not in task.hidden.files:
@@ -87,7 +90,10 @@ def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = No
         sim = _simulate(task, design, sandbox)
         result = {"ok": bool(sim.passed), "failure_class": sim.failure_class, "message": sim.message}
     result["why"] = "" if result["ok"] else f"reference fails: {result['message']}"
-    cache.put(key, result)
+    # A timeout or a crash may be the machine's (load, a sandbox hiccup), not the task's: only a pass
+    # and failures the tools decide the same way every time are remembered.
+    if result["ok"] or result["failure_class"] in DETERMINISTIC_FAILURES:
+        cache.put(key, result)
     return result
 
 

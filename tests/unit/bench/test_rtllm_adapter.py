@@ -145,3 +145,24 @@ def test_summaries_and_reports_carry_the_sub_category() -> None:
     assert summary.pass_at_1_by_subcategory == {"Arithmetic/Adder": 1.0, "Arithmetic/Multiplier": 0.5}
     assert task_rows(recs)[0]["category"] == "Arithmetic / Adder"
     assert task_rows([record("x", None, "pass")])[0]["category"] == "Arithmetic"
+
+
+def test_a_timed_out_reference_check_is_not_remembered(tmp_path: Path, monkeypatch) -> None:
+    """Under load a reference may time out once; the next check must simulate again, not reuse it."""
+    from types import SimpleNamespace
+
+    from chipsmith.benchmarks import rtl_eval
+
+    task = next(t for t in load_suite(f"rtllm:{TREE}") if t.id == "adder_4bit")
+    answers = [
+        SimpleNamespace(passed=False, failure_class="timeout", message="did not finish within 70 s"),
+        SimpleNamespace(passed=True, failure_class="pass", message="pass"),
+        SimpleNamespace(passed=False, failure_class="timeout", message="must not be asked"),
+    ]
+    monkeypatch.setattr(rtl_eval, "_simulate", lambda *a: answers.pop(0))
+    first = check_reference(task, sandbox=object(), cache_dir=tmp_path)
+    assert first["ok"] is False and first["failure_class"] == "timeout"
+    second = check_reference(task, sandbox=object(), cache_dir=tmp_path)
+    assert second["ok"] is True
+    assert check_reference(task, sandbox=object(), cache_dir=tmp_path)["ok"] is True  # the pass is cached
+    assert len(answers) == 1
