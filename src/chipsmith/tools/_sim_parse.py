@@ -7,8 +7,8 @@ The conventions (also in docs/rtl-lint-sim.md), checked in this order on the run
 3. ``$error``/``$fatal`` output -> ``mismatch``: Icarus prints ``ERROR: f.sv:6: msg`` /
    ``FATAL: f.sv:9: msg``; Verilator prints ``%Error: f.sv:6: Assertion failed in TOP.tb: msg``.
 4. ``Mismatches: N in M samples`` with N > 0 (the last such line counts) -> ``mismatch``.
-5. An RTLLM failure banner (``===Error===``, ``=== Failed ===``, ``Test completed with N / M failures``
-   with N > 0) -> ``mismatch``.
+5. An RTLLM failure banner (``===Error===``, ``=== Failed ===``, ``Test completed with N failures``
+   or ``... N / M failures``, with N > 0 or an X count) -> ``mismatch``.
 6. The sandbox timed out, or the output passed the cap (a design printing without end) -> ``timeout``.
 7. ``Mismatches: 0 in M samples`` or RTLLM's ``Your Design Passed`` (any spacing) -> ``pass``,
    provided the simulator exited with status 0.
@@ -38,7 +38,8 @@ _WATCHDOG = re.compile(r"^\s*TIMEOUT\b", re.M)
 _ASSERT = re.compile(r"^\s*(?:(?:ERROR|FATAL): .*|(?:\[\d+\] )?%Error: .*Assertion failed.*)$", re.M)
 _MISMATCHES = re.compile(r"Mismatches:\s*(\d+)\s+in\s+(\d+)\s+samples")
 _RTLLM_FAIL = re.compile(
-    r"^\s*=+\s*(?:Error|Failed|Fail)\b.*$|Test completed with\s+([1-9]\d*)\s*/\s*\d+\s+failures", re.M | re.I
+    r"^\s*=+\s*(?:Error|Failed|Fail)\b.*$|^.*Test completed with\s+([1-9]\d*|[xz]+)(?:\s*/\s*\d+)?\s+failures.*$",
+    re.M | re.I,
 )
 _RTLLM_PASS = re.compile(r"Your\s*Design\s*Passed", re.I)
 

@@ -18,7 +18,7 @@ rec iverilog_unknown.log $IV elab_unknown.v
 rec iverilog_port.log $IV elab_port.v
 rec iverilog_sorry.log $IV sorry.sv
 rec iverilog_notop.log $IV -s nope warn.v
-for d in ERROR FATAL MISM PASS TIMEOUT RTLLM_PASS RTLLM_FAIL; do
+for d in ERROR FATAL MISM PASS TIMEOUT RTLLM_PASS RTLLM_FAIL RTLLM_COUNT RTLLM_RATIO RTLLM_XCOUNT; do
   iverilog -g2012 -DDO_$d -s verdicts_tb -o /tmp/rec.vvp verdicts_tb.sv
   rec vvp_$(echo $d | tr A-Z a-z).log vvp -n /tmp/rec.vvp
 done

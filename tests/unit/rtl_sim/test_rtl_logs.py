@@ -164,6 +164,27 @@ def test_rtllm_spacing_and_failure_forms() -> None:
     assert classify_run("error count is fine\n", **args).failure_class == "runtime"  # type: ignore[arg-type]
 
 
+def test_rtllm_failure_count_with_or_without_a_total() -> None:
+    # Recorded from vvp (record.sh, DO_RTLLM_COUNT / DO_RTLLM_RATIO): RTLLM's `%d` pads the count,
+    # and most of its testbenches print no "/ total".
+    assert run("vvp_rtllm_count.log")[:2] == (
+        "mismatch",
+        "testbench reported failure: =========== Test completed with          20 failures ===========",
+    )
+    assert run("vvp_rtllm_ratio.log")[:2] == (
+        "mismatch",
+        "testbench reported failure: ===========Test completed with           2 /        100 failures===========",
+    )
+    # A count that became X (a testbench comparing with X) is not a pass either.
+    assert run("vvp_rtllm_xcount.log")[:2] == (
+        "mismatch",
+        "testbench reported failure: ===========Test completed with          x / 3 failures===========",
+    )
+    args = {"exit_code": 0, "timed_out": False, "truncated": False, "timeout_s": 1.0, "cap_bytes": 1}
+    for zero in ("Test completed with 0 failures", "Test completed with           0 /        100 failures"):
+        assert classify_run(f"Your Design Passed\n{zero}\n", **args).failure_class == "pass"  # type: ignore[arg-type]
+
+
 def test_mismatch_counts_takes_the_last_line() -> None:
     assert mismatch_counts("Mismatches: 1 in 5 samples\nMismatches: 4 in 9 samples\n") == (4, 9)
     assert mismatch_counts("nothing") is None

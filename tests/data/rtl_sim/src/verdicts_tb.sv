@@ -24,6 +24,17 @@ module verdicts_tb;
 `ifdef DO_RTLLM_FAIL
     $display("===========Error=========== %0d checks failed", 2);
 `endif
+`ifdef DO_RTLLM_COUNT
+    // RTLLM's own form: %d pads the count, and there is no "/ total"
+    $display("=========== Test completed with %d failures ===========", 20);
+`endif
+`ifdef DO_RTLLM_RATIO
+    $display("===========Test completed with %d /%d failures===========", 2, 100);
+`endif
+`ifdef DO_RTLLM_XCOUNT
+    // An error count that became X (a comparison with X in RTLLM's signal_generator)
+    $display("===========Test completed with %d / 3 failures===========", 32'bx);
+`endif
     $finish;
   end
 endmodule
