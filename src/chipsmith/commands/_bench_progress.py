@@ -10,6 +10,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 
+def pass_rate_text(records: list[Any]) -> str:
+    """The summary's pass@1 over the records so far (mean over usable tasks of each task's share of
+    passing samples), and how many tasks are unusable: a task whose reference fails is no failure."""
+    from chipsmith.benchmarks.metrics import mean_pass_at_k, task_stats
+
+    rate = mean_pass_at_k(task_stats(records), 1)
+    unusable = len({r.task for r in records if r.verdict == "unusable"})
+    text = "-" if rate is None else f"{rate:.0%}"
+    return f"{text} ({unusable} unusable)" if unusable else text
+
+
 class RunProgress:
     """Context manager the runner reports to; silent when disabled (``--json``).
 
@@ -19,7 +30,8 @@ class RunProgress:
     def __init__(self, enabled: bool = True) -> None:
         self.console = Console(stderr=True)
         self.enabled = enabled
-        self.passed = self.seen = 0
+        self.records: list[Any] = []
+        self.rate = "-"
         self.bar: Progress | None = None
         self.task_id: Any = None
 
@@ -49,10 +61,10 @@ class RunProgress:
         self.bar.start()
 
     def update(self, record: Any, finished: int, total: int) -> None:
-        self.seen += 1
-        self.passed += record.verdict == "pass"
+        self.records.append(record)
+        self.rate = pass_rate_text(self.records)
         if self.bar is not None:
-            self.bar.update(self.task_id, completed=finished, rate=f"{self.passed / self.seen:.0%}")
+            self.bar.update(self.task_id, completed=finished, rate=self.rate)
 
     def print_summary(self, summary: Any, home: Path) -> None:
         out = Console()
