@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "llm",
     "trace",
     "optimize",
+    "run",
+    "sessions",
 )
 
 

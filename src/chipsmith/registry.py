@@ -156,11 +156,21 @@ AGENTS: Registry = Registry(
 )
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))
 SUITES: Registry = Registry(
-    "suite", ("chipsmith.benchmarks.rtl_suites", "chipsmith.benchmarks.kernel_suites")
+    "suite",
+    (
+        "chipsmith.benchmarks.rtl_suites",
+        "chipsmith.benchmarks.kernel_suites",
+        "chipsmith.benchmarks.session_suite",
+    ),
 )
 # Evaluators by task kind ("rtl", "kernel"): evaluate(task, candidate, sandbox) -> EvalResult.
 EVALUATORS: Registry = Registry(
     "evaluator",
-    ("chipsmith.benchmarks.rtl_eval", "chipsmith.benchmarks.kernel_eval", "chipsmith.benchmarks.tb_eval"),
+    (
+        "chipsmith.benchmarks.rtl_eval",
+        "chipsmith.benchmarks.kernel_eval",
+        "chipsmith.benchmarks.tb_eval",
+        "chipsmith.benchmarks.session_eval",
+    ),
 )
 EXECUTORS: Registry = Registry("executor", ("chipsmith.benchmarks.executors",))

@@ -21,20 +21,19 @@ def _fence(text: str, lang: str = "") -> str:
 
 
 def tool_lines(events: list[SessionEvent]) -> list[str]:
-    """Pure: one line per finished tool call (sub-agents' calls indented), in order."""
-    starts = {(e.data.get("call"), e.agent): e for e in events if e.kind == "tool_start"}
+    """Pure: one line per tool call in the order they started (sub-agents' calls indented under theirs)."""
+    ends = {(e.data.get("call"), e.agent): e for e in events if e.kind == "tool_end"}
     out = []
     for e in events:
-        if e.kind != "tool_end":
+        if e.kind != "tool_start":
             continue
-        start = starts.get((e.data.get("call"), e.agent))
-        args = ", ".join(f"{k}={v}" for k, v in (start.data.get("args") or {}).items()) if start else ""
+        end = ends.get((e.data.get("call"), e.agent))
+        args = ", ".join(f"{k}={v}" for k, v in (e.data.get("args") or {}).items() if v not in ("", "[]"))
         pad = "  " * (e.depth + 1)
         who = "" if e.agent == "orchestrator" else f"[{e.agent}] "
-        verdict = e.data.get("verdict") or e.data.get("status") or ""
-        out.append(
-            f"{pad}- {who}`{e.data.get('tool')}({args[:200]})` -> {verdict} ({e.data.get('duration_s') or 0:.1f} s)"
-        )
+        verdict = (end.data.get("verdict") or end.data.get("status") or "") if end else "(did not finish)"
+        took = f" ({end.data.get('duration_s') or 0:.1f} s)" if end else ""
+        out.append(f"{pad}- {who}`{e.data.get('tool')}({args[:200]})` -> {verdict}{took}")
     return out
 
 

@@ -54,6 +54,10 @@ class ReferenceAgent:
     @staticmethod
     def oracle(task: Task) -> Candidate:
         """Called by the runner in the process that holds the full task."""
+        if task.kind == "session":
+            from chipsmith.benchmarks.session_suite import reference_candidate as session_reference
+
+            return session_reference(task)
         if task.kind == "kernel":
             from chipsmith.benchmarks.kernel_tasks import reference_candidate
 
@@ -80,6 +84,10 @@ class NullAgent:
 
     @staticmethod
     def oracle(task: Task) -> Candidate:
+        if task.kind == "session":  # the workspace as the session found it
+            from chipsmith.benchmarks.session_suite import null_candidate as session_null
+
+            return session_null(task)
         if task.kind == "kernel":
             from chipsmith.benchmarks.kernel_tasks import null_candidate
 

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-TaskKind = Literal["rtl", "kernel"]
+TaskKind = Literal["rtl", "kernel", "session"]
+"""session: a multi-step design request judged on the final workspace (``benchmarks.session_suite``)."""
 Verdict = Literal["pass", "fail", "unusable"]
 
 

@@ -1,0 +1,4 @@
+// planted bug: inputs 2 and 3 swapped
+module mux4_8(input [7:0] d0, input [7:0] d1, input [7:0] d2, input [7:0] d3, input [1:0] sel, output [7:0] y);
+  assign y = sel[1] ? (sel[0] ? d2 : d3) : (sel[0] ? d1 : d0);
+endmodule
