@@ -45,7 +45,7 @@ def test_seeds_come_first_and_nothing_is_proposed_twice(name: str) -> None:
 
 def test_evolution_keeps_the_best_and_breeds_from_them() -> None:
     rng = random.Random(0)
-    strat = EvolutionStrategy([], CAPS, rng, population=3, immigrants=0.0, crossover_rate=0.0)
+    strat = EvolutionStrategy([], CAPS, rng, population=3, immigrants=0.0, crossover_rate=0.0, init_random=0)
     good = FIXED["resyn2"]
     strat.tell(good, 1.0)
     for i in range(5):

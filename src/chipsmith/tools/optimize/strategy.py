@@ -3,11 +3,12 @@
 Both strategies first hand out their seeds (the best recipes of similar designs from the history,
 then the fixed scripts), never propose a recipe twice, and need no model of the space:
 
-- ``evolve`` (default): a steady-state evolutionary search. Parents are picked by 3-way
-  tournament from the best ``population`` results; a child is one or two mutations of a parent
-  (one ABC step inserted / deleted / replaced / swapped, a mapper, a sizing tail, a delay target
-  or a yosys option changed), or a crossover of two parents; one child in ten is a random
-  immigrant. Chosen because a good synthesis script is usually a small edit of another good one
+- ``evolve`` (default): a steady-state evolutionary search. After the seeds, eight random
+  genomes widen the population (the seeds are all alike: logic scripts on the default flow);
+  then parents are picked by 3-way tournament from the best ``population`` results; a child is
+  one or two mutations of a parent (one ABC step inserted / deleted / replaced / swapped, a
+  mapper, a sizing tail, a delay target or a yosys option changed), or a crossover of two
+  parents; one child in five is a random immigrant. Chosen because a good synthesis script is usually a small edit of another good one
   (the premise of ABC-RL's and DRiLLS' sequence search), results arrive one at a time from
   parallel workers (a steady state needs no generation barrier), and with 30-60 evaluations
   per design there are too few points to fit a surrogate model.
@@ -103,10 +104,12 @@ class EvolutionStrategy(_Base):
         caps: Capabilities,
         rng: random.Random,
         population: int = 8,
-        immigrants: float = 0.1,
+        immigrants: float = 0.2,
         crossover_rate: float = 0.25,
+        init_random: int = 8,
     ) -> None:
         super().__init__(seeds, caps, rng)
+        self.init_random = init_random
         self.size = population
         self.immigrants = immigrants
         self.crossover_rate = crossover_rate
@@ -117,7 +120,8 @@ class EvolutionStrategy(_Base):
         return min(pool, key=lambda sg: sg[0])[1]
 
     def _child(self) -> Genome:
-        if not self.population or self.rng.random() < self.immigrants:
+        if self.init_random > 0 or not self.population or self.rng.random() < self.immigrants:
+            self.init_random = max(0, self.init_random - 1)
             return random_genome(self.rng, self.caps)
         if len(self.population) > 1 and self.rng.random() < self.crossover_rate:
             child = crossover(self.rng, self._parent(), self._parent())
