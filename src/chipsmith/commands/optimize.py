@@ -41,7 +41,7 @@ def optimize_command(
         [], "--liberty", help="Liberty file (.lib/.lib.gz, ps); repeat to merge."
     ),
     clock_period: float | None = typer.Option(
-        None, "--clock-period", help="Clock period in ps [default: 1000]."
+        None, "--clock-period", help="Clock period in ps (default 1000, or the configured one)."
     ),
     jobs: int | None = typer.Option(None, "--jobs", help="Candidates synthesized in parallel."),
     strategy: str = typer.Option("evolve", "--strategy", help="Search strategy: evolve or random."),
