@@ -6,6 +6,9 @@ Modes, each measured in a fresh process (its own process pool and sandbox worker
 * ``raw``: ``iverilog`` + ``vvp`` called directly on each task's reference and testbench, in a
   temporary directory (``--raw-dir``, default the temp dir), one task after the other; ``raw-shm``
   the same in /dev/shm (memory, where the sandbox's persistent workers keep run directories);
+* ``tool-cmd``: the simulate tool's own command line (``sh`` with ``timeout``, ``head`` and status
+  files) on the same files, no sandbox, in /dev/shm; ``tool-cmd-sandboxed``: that command through
+  ``LocalSandbox`` (persistent worker), no runner: the sandbox's share, apart from the tool's;
 * ``warm``: `bench run --agent reference --no-ppa --jobs 1` with the reference checks cached (a
   first run filled the cache): one sandboxed simulation per task;
 * ``cold``: the same run with an empty cache: each reference is simulated, then the candidate;
@@ -35,7 +38,16 @@ import tempfile
 import time
 from pathlib import Path
 
-MODES = ("raw", "raw-shm", "warm", "cold", "warm-fresh-bwrap", "cold-fresh-bwrap")
+MODES = (
+    "raw",
+    "raw-shm",
+    "tool-cmd",
+    "tool-cmd-sandboxed",
+    "warm",
+    "cold",
+    "warm-fresh-bwrap",
+    "cold-fresh-bwrap",
+)
 
 
 def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, float]:
@@ -54,6 +66,35 @@ def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, f
                 (Path(tmp) / name).write_bytes(blob)
             subprocess.run(compile_cmd, cwd=tmp, check=True, capture_output=True)
             subprocess.run(["vvp", "-n", "sim.vvp"], cwd=tmp, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return {"wall_s": sum(times), "eval_s": sum(times), "median_s": statistics.median(times)}
+
+
+def tool_cmd_total(suite: str, tasks: str | None, sandboxed: bool) -> dict[str, float]:
+    """The simulate tool's command on every reference, natively or through the local sandbox."""
+    from chipsmith.benchmarks.rtl_eval import reference_design, sim_inputs
+    from chipsmith.benchmarks.suites_api import load_suite, select_tasks
+    from chipsmith.sandbox.local import LocalSandbox
+    from chipsmith.tools.simulate import SIM_LIMITS, compiled_files, iverilog_compile_cmd, iverilog_once_cmd
+
+    box = LocalSandbox(warm=True)
+    box.run(["true"], {}, timeout_s=60)  # start the worker outside the timing
+    times = []
+    for task in select_tasks(load_suite(suite), tasks):
+        sources, data = sim_inputs(task, reference_design(task))
+        files = {**data, **sources}
+        cmd = iverilog_once_cmd(
+            iverilog_compile_cmd(compiled_files(list(sources)), task.hidden.tb_top or "tb"), 60
+        )
+        start = time.perf_counter()
+        if sandboxed:
+            res = box.run(cmd, files, timeout_s=125, limits=SIM_LIMITS)
+            assert res.ok and not box.fallbacks, res
+        else:
+            with tempfile.TemporaryDirectory(dir="/dev/shm") as tmp:
+                for name, blob in files.items():
+                    (Path(tmp) / name).write_bytes(blob)
+                subprocess.run(cmd, cwd=tmp, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return {"wall_s": sum(times), "eval_s": sum(times), "median_s": statistics.median(times)}
 
@@ -81,6 +122,8 @@ def run_total(suite: str, tasks: str | None, cold: bool, jobs: int = 1, samples:
 
 def measure_one(mode: str, args: argparse.Namespace) -> dict[str, float]:
     """In a child process: one mode, once."""
+    if mode.startswith("tool-cmd"):
+        return tool_cmd_total(args.suite, args.tasks, sandboxed=mode.endswith("sandboxed"))
     if mode.startswith("raw"):
         return raw_total(args.suite, args.tasks, "/dev/shm" if mode == "raw-shm" else args.raw_dir)
     if mode.startswith("scaling-"):
