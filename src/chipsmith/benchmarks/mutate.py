@@ -105,6 +105,23 @@ def _reference_name(task: Task) -> str:
     return task.hidden.reference or "ref.v"
 
 
+def mutable_tasks(tasks: list[Task]) -> tuple[list[Task], dict[str, str]]:
+    """Pure: (tasks with a reference to mutate, {task id: why not} for the others).
+
+    An adapter marks a task it cannot set up (``settings["unusable"]``, e.g. an RTLLM design without
+    its verified file); such a task, or one without a reference, is skipped, not a reason to refuse
+    the suite."""
+    usable, skipped = [], {}
+    for t in tasks:
+        if why := t.hidden.settings.get("unusable"):
+            skipped[t.id] = f"unusable: {why}"
+        elif _reference_name(t) not in t.hidden.files:
+            skipped[t.id] = "no reference design"
+        else:
+            usable.append(t)
+    return usable, skipped
+
+
 def simulate_design(task: Task, design: bytes, sandbox: Sandbox) -> tuple[str, str]:
     """Run ``design`` in place of a candidate against the task's hidden testbench, exactly as the RTL
     evaluator does (same compile list and data files, so any RTL suite works): (failure_class, message)."""

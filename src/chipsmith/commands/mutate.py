@@ -43,7 +43,7 @@ def mutate_cmd(
 ) -> None:
     """Mutate each task's reference and report how many mutants its testbench kills."""
     from chipsmith.benchmarks.adapters._common import SuiteError
-    from chipsmith.benchmarks.mutate import mutate_tasks
+    from chipsmith.benchmarks.mutate import mutable_tasks, mutate_tasks
     from chipsmith.benchmarks.suites_api import load_suite, select_tasks
     from chipsmith.sandbox import SandboxError, get_sandbox
 
@@ -54,8 +54,11 @@ def mutate_cmd(
         fail(str(exc))
     if not chosen:
         fail(f"no RTL tasks in {suite} match {tasks!r}")
-    if any(t.hidden.reference not in t.hidden.files for t in chosen):
-        fail(f"suite {suite} has tasks without a reference design; mutation needs one")
+    chosen, skipped = mutable_tasks(chosen)
+    if not chosen:
+        fail(f"no task to mutate in {suite}: {'; '.join(f'{t}: {why}' for t, why in skipped.items())}")
+    for task_id, why in skipped.items():
+        typer.echo(f"skipped {task_id}: {why}", err=True)
     report = mutate_tasks(
         chosen,
         suite=suite,
@@ -67,7 +70,7 @@ def mutate_cmd(
     )
     totals = report.totals()
     if json_out:
-        print_json({"totals": totals, **report.model_dump()})
+        print_json({"totals": totals, "skipped": skipped, **report.model_dump()})
     else:
         _print(report, totals, survivors)
     if fail_under is not None and (totals["score"] is None or float(totals["score"]) < fail_under):  # type: ignore[arg-type]

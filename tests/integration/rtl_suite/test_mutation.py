@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,6 +91,27 @@ def test_cli_json_and_fail_under() -> None:
     res = CliRunner().invoke(_cli(), [*args, "--fail-under", "1.0"])
     assert res.exit_code in (0, 1) and "overall:" in res.output
     assert (res.exit_code == 1) == (data["totals"]["score"] < 1.0)
+
+
+RTLLM_TREE = Path(__file__).parents[2] / "data" / "bench" / "differential" / "problems" / "rtllm"
+
+
+def test_cli_skips_tasks_the_adapter_marked_unusable() -> None:
+    # The recorded RTLLM tree holds one design without a verified file (marked unusable on load).
+    require_tool("iverilog", "vvp")
+    from typer.testing import CliRunner
+
+    args = ["mutate", "--suite", f"rtllm:{RTLLM_TREE}", "--max-mutants", "2", "--no-equiv", "--jobs", "2"]
+    res = CliRunner().invoke(_cli(), [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert sorted(t["task_id"] for t in data["tasks"]) == ["adder_4bit", "counter_mod5", "rom_lut"]
+    assert list(data["skipped"]) == ["no_reference"] and "verified" in data["skipped"]["no_reference"]
+    assert "skipped no_reference:" in res.stderr
+    res = CliRunner().invoke(_cli(), [*args, "--tasks", "adder_4bit,no_reference"])
+    assert res.exit_code == 0 and "skipped no_reference:" in res.output and "adder_4bit" in res.output
+    res = CliRunner().invoke(_cli(), [*args, "--tasks", "no_reference"])
+    assert res.exit_code == 2 and "no task to mutate" in res.output and "no_reference:" in res.output
 
 
 def test_cli_bad_input_is_one_line() -> None:
