@@ -60,18 +60,22 @@ def definition(opts: OrchestratorOptions, offered: tuple[str, ...]) -> AgentDef:
 
 
 def offered_tools(opts: OrchestratorOptions, small_context: bool) -> tuple[str, ...]:
+    from chipsmith.agents.orchestrator_delegate import DELEGATE_TOOLS
     from chipsmith.agents.orchestrator_subagents import SUBAGENT_TOOLS
     from chipsmith.agents.orchestrator_tools import CHECK_TOOLS
+    from chipsmith.registry import AGENTS
 
     if opts.tools is not None:
         return opts.tools
     if small_context:
         return SMALL_TOOLS
-    return (*SUBAGENT_TOOLS, *CHECK_TOOLS, *FILE_TOOLS)
+    delegated = tuple(t for t in DELEGATE_TOOLS if t != "design_kernel" or "kernel" in AGENTS)
+    return (*SUBAGENT_TOOLS, *delegated, *CHECK_TOOLS, *FILE_TOOLS)
 
 
 def build_tools(ctx: Any, offered: tuple[str, ...]) -> tuple[Any, list[Any]]:
     """(the toolkit of file tools, the LangChain tools of sub-agents and checks)."""
+    from chipsmith.agents.orchestrator_delegate import delegate_tools
     from chipsmith.agents.orchestrator_subagents import subagent_tools
     from chipsmith.agents.orchestrator_tools import check_tools
     from chipsmith.agents.tooling.toolkit import Toolkit
@@ -80,7 +84,7 @@ def build_tools(ctx: Any, offered: tuple[str, ...]) -> tuple[Any, list[Any]]:
         ctx.workspace, names=[t for t in offered if t in FILE_TOOLS], settings=ctx.settings,
         charge=ctx.handle.charge_tool_call,
     )  # fmt: skip
-    extra = subagent_tools(ctx, offered) + check_tools(ctx, offered)
+    extra = subagent_tools(ctx, offered) + delegate_tools(ctx, offered) + check_tools(ctx, offered)
     return toolkit, extra
 
 
