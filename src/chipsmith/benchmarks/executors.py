@@ -5,15 +5,19 @@ Both call ``on_done(item, solve_outcome, eval_outcome)`` in the calling process,
 writer of the results file. An exception inside a stage is turned into an outcome by the stage
 itself; an executor failure (a worker killed, the cluster gone) propagates, and the run resumes
 from what was recorded.
+
+Work is handed out through ``interleave``: at most ``window`` stages in flight, and a finished
+solve's evaluation goes in before the next solve. Submitting every solve up front made a FIFO pool
+run all solves before any evaluation, so nothing was recorded until the end of a run.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
 from chipsmith.benchmarks.jobs import EvalOutcome, SolveOutcome, WorkItem, eval_stage, solve_stage, then_eval
 from chipsmith.registry import EXECUTORS
@@ -24,6 +28,41 @@ class ExecutorError(RuntimeError):
 
 
 OnDone = Callable[[WorkItem, SolveOutcome, EvalOutcome], None]
+H = TypeVar("H", bound=Hashable)
+
+
+def interleave(
+    items: list[WorkItem],
+    window: int,
+    submit: Callable[[Callable[[Any], Any], Any], H],
+    wait_done: Callable[[list[H]], Iterable[H]],
+    result: Callable[[H], Any],
+    on_done: OnDone,
+) -> None:
+    """Run each item's solve, then its evaluation, with at most ``window`` stages in flight.
+
+    ``submit(stage, job)`` starts a stage and returns its handle, ``wait_done(handles)`` returns the
+    finished ones (at least one), ``result(handle)`` its outcome. A finished solve's evaluation is
+    submitted before any new solve, so with ``window = 1`` each sample is solved, evaluated and
+    recorded before the next solve starts. The outcomes do not depend on the order.
+    """
+    todo = iter(items)
+    pending: dict[H, tuple[WorkItem, SolveOutcome | None]] = {}
+
+    def top_up() -> None:
+        while len(pending) < window and (item := next(todo, None)) is not None:
+            pending[submit(solve_stage, item.solve)] = (item, None)
+
+    top_up()
+    while pending:
+        for handle in wait_done(list(pending)):
+            item, solved = pending.pop(handle)
+            if solved is None:
+                outcome: SolveOutcome = result(handle)
+                pending[submit(eval_stage, then_eval(item, outcome))] = (item, outcome)
+            else:
+                on_done(item, solved, result(handle))
+        top_up()
 
 
 # Workers fork from a clean server process that has these loaded: a fast start (0.9 s against
@@ -56,19 +95,13 @@ class LocalExecutor:
             raise ExecutorError(f"a worker process died ({exc})") from exc
 
     def _run(self, items: list[WorkItem], on_done: OnDone) -> None:
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(items)), mp_context=pool_context()) as pool:
-            pending: dict[Future[Any], tuple[WorkItem, SolveOutcome | None]] = {
-                pool.submit(solve_stage, item.solve): (item, None) for item in items
-            }
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    item, solved = pending.pop(fut)
-                    if solved is None:
-                        outcome: SolveOutcome = fut.result()
-                        pending[pool.submit(eval_stage, then_eval(item, outcome))] = (item, outcome)
-                    else:
-                        on_done(item, solved, fut.result())
+        workers = min(self.jobs, len(items))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+
+            def wait_done(futures: list[Future[Any]]) -> Iterable[Future[Any]]:
+                return wait(futures, return_when=FIRST_COMPLETED).done
+
+            interleave(items, workers, pool.submit, wait_done, lambda f: f.result(), on_done)
 
 
 @EXECUTORS.register("ray")
@@ -100,18 +133,15 @@ class RayExecutor:
             if started:
                 ray.shutdown()
 
-    @staticmethod
-    def _run(ray: Any, items: list[WorkItem], on_done: OnDone) -> None:
-        solve_r, eval_r = ray.remote(solve_stage), ray.remote(eval_stage)
-        pending: dict[Any, tuple[WorkItem, SolveOutcome | None]] = {
-            solve_r.remote(item.solve): (item, None) for item in items
-        }
-        while pending:
-            done, _ = ray.wait(list(pending), num_returns=1)
-            for ref in done:
-                item, solved = pending.pop(ref)
-                if solved is None:
-                    outcome: SolveOutcome = ray.get(ref)
-                    pending[eval_r.remote(then_eval(item, outcome))] = (item, outcome)
-                else:
-                    on_done(item, solved, ray.get(ref))
+    def _run(self, ray: Any, items: list[WorkItem], on_done: OnDone) -> None:
+        remote: dict[Any, Any] = {}
+
+        def submit(stage: Callable[[Any], Any], job: Any) -> Any:
+            if stage not in remote:
+                remote[stage] = ray.remote(stage)
+            return remote[stage].remote(job)
+
+        # A local cluster has `jobs` CPUs: keep that many stages in flight. A remote cluster's size
+        # is its own business: everything is handed to its scheduler, as before.
+        window = len(items) if self.address else self.jobs
+        interleave(items, window, submit, lambda refs: ray.wait(refs, num_returns=1)[0], ray.get, on_done)
