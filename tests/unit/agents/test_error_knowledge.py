@@ -94,31 +94,116 @@ def test_annotation_is_bounded_and_deduplicated(ek):
     assert ek.annotate(["Mismatches: 3 in 100 samples"]) == ""
 
 
-def test_toolkit_adds_knowledge_to_failures_only(tmp_path):
-    require_module("bm25s")
+TRITON_LINE = "AttributeError: 'torch.dtype' object has no attribute 'is_ptr'"
+IVERILOG_LINE = "rtl/alu.v:57: error: Unable to bind wire/reg/memory `carry_in' in `alu_top.u_add'"
+PY_ATTRIBUTE = "'NoneType' object has no attribute 'shape'"
+
+
+def test_entries_only_for_the_tool_that_failed(ek):
+    from chipsmith.agents.tooling.errknow import KERNEL, tool_families
+
+    # Unscoped, Python's attribute error reads like the Triton entry: the reported false match.
+    assert [e.title for e in ek.lookup([PY_ATTRIBUTE])] and "triton" in ek.lookup([PY_ATTRIBUTE])[0].title
+    sim = tool_families("simulate")
+    assert [e.title for e in ek.lookup([IVERILOG_LINE], sim)] == ["iverilog: Unable to bind wire/reg/memory"]
+    verilator = "%Warning-LATCH: ctrl.sv:40:3: Latch inferred for signal 'next_state' (not all control paths)"
+    assert ek.lookup([verilator], tool_families("lint"))[0].title.startswith("verilator: LATCH")
+    assert ek.lookup([PY_ATTRIBUTE], sim) == [] and ek.lookup([TRITON_LINE], sim) == []
+    # A kernel compile error gets the kernel entries, and no simulator entry.
+    assert ek.lookup([TRITON_LINE], KERNEL)[0].title.startswith("triton:")
+    assert ek.lookup([IVERILOG_LINE], KERNEL) == []
+    nvcc = 'kernel.cu(12): error: identifier "blockIdx_x" is undefined'
+    assert ek.lookup([nvcc], tool_families("check_kernel"))[0].title.startswith("nvcc:")
+    # Tools that run no such program get nothing.
+    assert tool_families("read_file") == frozenset() and ek.annotate([IVERILOG_LINE], frozenset()) == ""
+
+
+def _toolkit(tmp_path, **tools):
     from chipsmith.agents.tooling.toolkit import Toolkit
     from chipsmith.agents.workspace import Workspace
     from chipsmith.registry import Registry
 
-    def fails(x: int = 0) -> str:
-        """Fails like yosys."""
-        raise RuntimeError("ERROR: Module `riscv_core' not found!")
+    reg: Registry = Registry("tool")
+    for name, fn in tools.items():
+        reg.add(name, fn)
+    return Toolkit(Workspace(tmp_path), registry=reg)
+
+
+def test_toolkit_adds_the_failing_tools_knowledge_to_failures_only(tmp_path):
+    require_module("bm25s")
+    from chipsmith.tools.synthesize import SynthError
+
+    def synthesize(x: int = 0) -> str:
+        """Fails as the real tool does when yosys fails."""
+        raise SynthError("yosys: ERROR: Module `riscv_core' not found!")
 
     def fine(x: int = 0) -> str:
         """Prints an error-looking line but succeeds."""
         return "ERROR: Module `riscv_core' not found!"
 
-    reg: Registry = Registry("tool")
-    reg.add("fails", fails)
-    reg.add("fine", fine)
-    tk = Toolkit(Workspace(tmp_path), registry=reg)
-    out = tk.call("fails", {})
+    def files(x: int = 0) -> str:
+        """A tool that runs no program with known messages."""
+        raise SynthError("yosys: ERROR: Module `riscv_core' not found!")
+
+    tk = _toolkit(tmp_path, synthesize=synthesize, fine=fine, files=files)
+    out = tk.call("synthesize", {})
     assert out.text.startswith(
-        "fails failed (RuntimeError): ERROR: Module `riscv_core' not found!\n\nError knowledge"
+        "synthesize failed (SynthError): yosys: ERROR: Module `riscv_core' not found!\n\nError knowledge"
     )
-    assert "wrong -top" in out.text or "not found" in out.text.split("Error knowledge", 1)[1]
+    assert "yosys: ERROR Module not found" in out.text
     assert "Error knowledge" not in tk.call("fine", {}).text
-    assert (
-        "Error knowledge"
-        not in Toolkit(Workspace(tmp_path), registry=reg, error_knowledge=None).call("fails", {}).text
-    )
+    assert "Error knowledge" not in tk.call("files", {}).text
+    tk.error_knowledge = None
+    assert "Error knowledge" not in tk.call("synthesize", {}).text
+
+
+def test_a_python_exception_inside_a_tool_gets_no_entry(tmp_path):
+    require_module("bm25s")
+
+    def simulate(x: int = 0) -> str:
+        """A simulator tool with a bug."""
+        raise AttributeError(PY_ATTRIBUTE)
+
+    def kernel_check(x: int = 0) -> str:
+        """A kernel tool with a bug."""
+        raise AttributeError("'torch.dtype' object has no attribute 'is_ptr'")
+
+    kernel_check.error_families = ("triton", "nvcc", "g++")  # type: ignore[attr-defined]
+    tk = _toolkit(tmp_path, simulate=simulate, kernel_check=kernel_check)
+    out = tk.call("simulate", {})
+    assert out.status == "error" and out.text == f"simulate failed (AttributeError): {PY_ATTRIBUTE}"
+    assert "Error knowledge" not in tk.call("kernel_check", {}).text
+
+
+def test_a_kernel_tools_compile_failure_gets_kernel_entries(tmp_path):
+    require_module("bm25s")
+    from pydantic import BaseModel
+
+    class KernelResult(BaseModel):
+        ok: bool
+        error: str
+
+    def kernel_check(x: int = 0) -> KernelResult:
+        """Compiles a kernel; the result carries the compiler's message."""
+        return KernelResult(ok=False, error=TRITON_LINE)
+
+    kernel_check.error_families = ("triton", "nvcc", "g++")  # type: ignore[attr-defined]
+
+    def simulate(x: int = 0) -> KernelResult:
+        """The same failure from a simulator tool: no kernel entry applies."""
+        return KernelResult(ok=False, error=TRITON_LINE)
+
+    from chipsmith.agents.tooling import render
+
+    # The generic renderer has no error lines: give this result class one, as real renderers do.
+    @render.renderer(f"{KernelResult.__module__}.{KernelResult.__qualname__}")
+    def _kernel(r: KernelResult) -> render.Rendered:
+        return render.Rendered(r.error, "ok" if r.ok else "fail", "failed", (r.error,))
+
+    try:
+        tk = _toolkit(tmp_path, kernel_check=kernel_check, simulate=simulate)
+        out = tk.call("kernel_check", {})
+        assert out.status == "fail" and "Error knowledge" in out.text and "- triton:" in out.text
+        assert "Error knowledge" not in tk.call("simulate", {}).text
+    finally:
+        render._RENDERERS.pop(f"{KernelResult.__module__}.{KernelResult.__qualname__}")

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from chipsmith.agents.tooling.errknow import ErrorKnowledge
+from chipsmith.agents.tooling.errknow import ErrorKnowledge, is_python_error, tool_families
 from chipsmith.agents.tooling.events import CallStatus, ToolEvent, brief_args
 from chipsmith.agents.tooling.render import Rendered, bound, generic, render, scrub
 from chipsmith.agents.tooling.schema import ToolSpec, build_specs
@@ -125,11 +125,19 @@ class Toolkit:
         except Exception as exc:
             first = (str(exc).strip().splitlines() or [""])[0][:2000]
             text = f"{name} failed ({type(exc).__name__}): {first}"
+            # A built-in exception (AttributeError...) is a bug, not the program's message: no entry.
+            families = frozenset() if is_python_error(exc) else tool_families(name, spec.func)
             return ToolOutput(
-                tool=name, text=self._with_knowledge(text, (first,)), status="error", verdict="error"
+                tool=name,
+                text=self._with_knowledge(text, (first,), families),
+                status="error",
+                verdict="error",
             )
         shown = self._render(name, result)
-        text = self._with_knowledge(shown.text, shown.errors) if shown.status == "fail" else shown.text
+        if shown.status == "fail":
+            text = self._with_knowledge(shown.text, shown.errors, tool_families(name, spec.func))
+        else:
+            text = shown.text
         return ToolOutput(tool=name, text=text, status=shown.status, verdict=shown.verdict)
 
     def _unknown(self, name: str) -> str:
@@ -201,11 +209,12 @@ class Toolkit:
             log.warning("renderer for %s failed (%s); showing the result as JSON", name, exc)
             return generic(result)
 
-    def _with_knowledge(self, text: str, errors: tuple[str, ...]) -> str:
-        if self.error_knowledge is None or not errors:
+    def _with_knowledge(self, text: str, errors: tuple[str, ...], families: frozenset[str]) -> str:
+        """``text`` with the error entries of ``families`` (the failing tool's programs) that match."""
+        if self.error_knowledge is None or not errors or not families:
             return text
         try:
-            block = self.error_knowledge.annotate(list(errors))
+            block = self.error_knowledge.annotate(list(errors), families)
         except Exception as exc:  # e.g. the knowledge extra is not installed: the error text still goes out
             log.warning("error knowledge disabled: %s", exc)
             self.error_knowledge = None
