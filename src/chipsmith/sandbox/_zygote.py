@@ -11,12 +11,14 @@ and ``_ns`` (beside this file) only. It talks to its parent over a SOCK_SEQPACKE
   every process of the run is gone;
 * ``{"op": "kill", "init": pid}`` to the worker kills that run; EOF on its socket ends the worker.
 
-Each run's two supervisors are made before its request comes, so a request costs no fork of them
-and no hop through the worker: ``C`` takes new mount, IPC and pid namespaces and waits; ``I``, pid 1
-of the new pid namespace, binds the run's scratch dir on /tmp and its work dir at its path (so no
-other run's files are reachable) and a fresh /dev/shm, mounts a fresh /proc, drops every
-capability (and sets no_new_privs), forks the command ``E`` and, when ``E`` exits, reports its
-status and exits, so the kernel kills whatever the command left behind.
+Each run's processes are made before its request comes, so a request costs no fork and no hop
+through the worker: ``C`` takes new mount, IPC and pid namespaces and waits; ``R``, pid 1 of the
+new pid namespace, drops every capability and forks ``W``, then reaps orphans; ``W`` (pid 2)
+receives the request straight from chipsmith, binds the run's scratch dir on /tmp and its work dir
+at its path (so no other run's files are reachable) and a fresh /dev/shm, mounts a fresh /proc,
+drops every capability, sets no_new_privs and its limits, and becomes the command. When it exits,
+``R`` writes its status on the status pipe and exits, so the kernel kills whatever the command left
+behind.
 """
 
 from __future__ import annotations
@@ -49,64 +51,74 @@ def _which(name: str, path_env: str) -> str:
     raise FileNotFoundError(2, "No such file or directory", name)
 
 
-def _spawn(req: dict[str, Any], out_fd: int, err_fd: int) -> int | None:
-    """In I: start the command E with posix_spawn (no fork of this process, and E runs at once);
-    None when it cannot be started (said on its stderr, as a shell would)."""
-    for which, value in req["rlimits"]:  # I only waits from here on: E inherits them
+def _exec(req: dict[str, Any], out_fd: int, err_fd: int) -> None:
+    """W becomes the command: its limits, its work dir, its output pipes. Never returns."""
+    for which, value in req["rlimits"]:
         _, hard = resource.getrlimit(which)
         cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (cap, cap))
+    os.setsid()
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores them; a command expects the default
+        signal.signal(sig, signal.SIG_DFL)
+    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    os.closerange(3, 65536)
     cmd, env = req["cmd"], req["env"]
-    os.chdir(req["work"])
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_DUP2, out_fd, 1),
-        (os.POSIX_SPAWN_DUP2, err_fd, 2),
-    ]
     try:
-        return os.posix_spawn(
-            _which(cmd[0], env.get("PATH", "")),
-            cmd,
-            env,
-            file_actions=actions,
-            setsid=True,
-            setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),  # Python ignores them; a command expects them
-        )
+        os.chdir(req["work"])
+        os.execve(_which(cmd[0], env.get("PATH", "")), cmd, env)
     except OSError as exc:
-        os.write(err_fd, f"cannot run {cmd[0]}: {exc}\n".encode())
-        return None
+        os.write(2, f"cannot run {cmd[0]}: {exc}\n".encode())
+    os._exit(127)
 
 
-def _init(sock: socket.socket, cfg: dict[str, Any]) -> None:
-    """I: pid 1 of the run. Waits for the request, confines, runs the command, reports its status."""
-    _ns.set_pdeathsig(signal.SIGKILL)  # C gone (the worker gone): the run goes
+def _runner(sock: socket.socket, to_init: socket.socket, cfg: dict[str, Any]) -> None:
+    """W (pid 2): waits for the request, confines the run, and becomes the command."""
+    _ns.set_pdeathsig(signal.SIGKILL)  # the init gone: so are we
     msg, fds, _, _ = socket.recv_fds(sock, MAX_MSG, 3)
     if not msg or len(fds) != 3:
         os._exit(0)
     req, (out_fd, err_fd, status_fd) = json.loads(msg), fds
+    socket.send_fds(to_init, [b"status"], [status_fd])  # the init reports our exit status there
     try:
-        for fd in fds:  # the command gets copies on 1 and 2 only
-            os.set_inheritable(fd, False)
         _ns.confine(req, cfg["tmp_keep"], cfg["cover"])  # while /proc/self still resolves for us
         _ns.fresh_proc()
         _ns.drop_capabilities()
-        pid = _spawn(req, out_fd, err_fd)
-        os.close(out_fd)
-        os.close(err_fd)
-        status = 127 << 8
-        while pid is not None:  # pid 1 reaps every orphan until the command itself ends
-            done, status = os.waitpid(-1, 0)
-            if done == pid:
-                break
-        os.write(status_fd, f"status {status}\n".encode())
     except BaseException as exc:  # noqa: BLE001 - reported through the status pipe
         os.write(status_fd, f"error {exc}\n".encode())
+        os._exit(1)
+    _exec(req, out_fd, err_fd)
+
+
+def _init(sock: socket.socket, cfg: dict[str, Any]) -> None:
+    """R: pid 1 of the run. Forks W ahead of the request, reaps every orphan until W (the command)
+    ends, then writes its status where W said. Never returns."""
+    _ns.set_pdeathsig(signal.SIGKILL)  # C gone (the worker gone): the run goes
+    mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        mine.close()
+        _runner(sock, its, cfg)
+    sock.close()
+    its.close()
+    _ns.drop_capabilities()
+    while True:
+        done, status = os.waitpid(-1, 0)
+        if done == pid:
+            break
+    try:
+        _, fds, _, _ = socket.recv_fds(mine, 64, 1)
+    except OSError:
+        fds = []
+    for fd in fds:  # none: W never got a request (the run was killed or the worker closed)
+        os.write(fd, f"status {status}\n".encode())
     os._exit(0)
 
 
 def _supervise(run_sock: socket.socket, report: socket.socket, cfg: dict[str, Any]) -> None:
-    """C: new namespaces, fork I, report I's pid, wait for I. Never returns."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the worker ignores it; we wait for I
+    """C: new namespaces, fork R, report R's pid, wait for R. Never returns."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the worker ignores it; we wait for R
     _ns.set_pdeathsig(signal.SIGKILL)
     _ns.new_namespaces()
     pid = os.fork()
