@@ -63,10 +63,7 @@ def transcript_lines(messages: list[Any]) -> list[str]:
             if len(m.content) <= MAX_MESSAGE_CHARS
             else m.content[:MAX_MESSAGE_CHARS] + "\n[... cut]"
         )
-        calls = "".join(
-            f"\n  -> {c.get('name')}({', '.join(f'{k}=' for k in (c.get('args') or {}))})"
-            for c in m.tool_calls
-        )
+        calls = "".join(f"\n  -> {c.get('name')}({', '.join(c.get('args') or {})})" for c in m.tool_calls)
         head = f"**{m.role}**" + (f" ({m.name})" if m.name else "")
         out += [
             head,
