@@ -26,6 +26,6 @@ class ModelNew(nn.Module):
         b, n = x.shape
         w = self.weight.detach().contiguous()
         out = torch.empty_like(x)
-        BLOCK = 4096
+        BLOCK = 1024 if x.is_cuda else 65536  # big blocks: the CPU interpreter pays per program
         fir_kernel[(b, triton.cdiv(n, BLOCK))](x, w, out, n, TAPS=w.numel(), BLOCK=BLOCK)
         return out
