@@ -27,8 +27,9 @@ FileKind = Literal["design", "testbench", "kernel", "other"]
 UNITS = {"area": "um2", "delay": "ps", "power": "W"}
 
 _WORD = {
+    # a verb asking for work: "what is a FIFO?" asks for none
     "design": r"\b(design|implement|write|create|build|make|generate|refactor|restructure|rewrite|optimi[sz]e|"
-    r"module|verilog|rtl|fsm|counter|adder|fifo|uart)\b",
+    r"add|change|modify|fix|improve|extend)\b",
     "testbench": r"\b(test ?bench|self-checking|verify|verification)\b",
     "equivalence": r"\b(refactor\w*|restructur\w*|equivalen\w*|without chang\w* (its |the )?(behaviou?r|function\w*)|"
     r"(same|keep\w*|preserv\w*) (the )?(same )?(behaviou?r|function\w*))",
@@ -201,7 +202,7 @@ def decide(
         used += tbs[-1:]
     if reqs.kernel and not kernels:
         reasons.append("no kernel was produced")
-    elif (reqs.design or reqs.goals or reqs.equivalence) and not designs and not kernels:
+    elif (reqs.design or reqs.testbench or reqs.goals or reqs.equivalence) and not designs and not kernels:
         reasons.append("no design was produced or checked")
     if not designs and not kernels and not reasons:
         return Verdict(
