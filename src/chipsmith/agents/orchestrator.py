@@ -48,6 +48,9 @@ class OrchestratorOptions(BaseModel):
     """Tools offered (default: all; a short list for ``local``)."""
     agent_models: dict[str, str] = {}
     """A model spec per sub-agent (rtl, verify, ...), where it should differ from the session's."""
+    history_chars: int | None = None
+    """Characters of conversation sent to the model; older whole turns are left out (default: by
+    model, about the embedded model's 4k-token context, else 400,000)."""
 
 
 def definition(opts: OrchestratorOptions, offered: tuple[str, ...]) -> AgentDef:

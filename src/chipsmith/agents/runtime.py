@@ -142,6 +142,7 @@ class AgentRuntime:
         observer: Observer | None = None,
         checkpointer: Any = None,
         extra_tools: list[Any] | None = None,
+        middleware: list[Any] | None = None,
     ) -> None:
         self.definition = definition
         self.handle = handle
@@ -150,6 +151,8 @@ class AgentRuntime:
         self.observer = observer
         self.checkpointer = checkpointer
         self.extra_tools = list(extra_tools or [])
+        self.middleware = list(middleware or [])
+        """LangChain agent middleware run after the loop's own (the orchestrator's history trim)."""
         """LangChain tools beside the toolkit's (sub-agents offered as tools: ``subagent.subagent_tool``);
         each call is charged to the budget like a toolkit call."""
         self.state: RunState | None = None
@@ -169,7 +172,7 @@ class AgentRuntime:
         return create_agent(
             self.handle.model,
             tools,
-            middleware=[LoopMiddleware(state)],
+            middleware=[LoopMiddleware(state), *self.middleware],
             checkpointer=self.checkpointer,
             name=self.definition.name,
         )

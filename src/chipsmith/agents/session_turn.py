@@ -64,6 +64,7 @@ class Engine:
 
         from chipsmith.agents.orchestrator import build_tools, definition, offered_tools
         from chipsmith.agents.orchestrator_context import ToolContext
+        from chipsmith.agents.orchestrator_history import HistoryTrim, history_chars
         from chipsmith.agents.runtime import AgentRuntime
         from chipsmith.agents.session_budget import SessionTracker, TokenStream
         from chipsmith.llm import Budget, Ledger, open_model
@@ -91,9 +92,10 @@ class Engine:
         self.toolkit, extra = build_tools(self.ctx, self.offered)
         self.conn = sqlite3.connect(session.paths.checkpoints, check_same_thread=False)
         self.saver = SqliteSaver(self.conn)
+        limit = history_chars(self.handle.spec.kind, settings.local_n_ctx, opts.history_chars)
         self.runtime = AgentRuntime(
             definition(opts, self.offered), self.handle, self.toolkit, observer=self._on_agent_event,
-            checkpointer=self.saver, extra_tools=extra,
+            checkpointer=self.saver, extra_tools=extra, middleware=[HistoryTrim(limit)],
         )  # fmt: skip
 
     # ------------------------------------------------------------------ events

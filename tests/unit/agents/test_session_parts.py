@@ -227,3 +227,24 @@ def test_session_models_round_trip(tmp_path: Path):
 
     out = Outcome(session="s", turn=1, request="r", status="met", met=True, checks=[])
     assert Outcome.model_validate_json(out.model_dump_json()) == out
+
+
+def test_history_trim_drops_the_oldest_whole_turns_only():
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+
+    from chipsmith.agents.orchestrator_history import NOTE, history_chars, trim_turns
+
+    call = [{"name": "read_file", "args": {"path": "a.v"}, "id": "r1"}]
+    msgs = [SystemMessage("sys"), HumanMessage("turn 1 " * 50), AIMessage("", tool_calls=call),
+            ToolMessage("x" * 400, tool_call_id="r1"), AIMessage("done 1"), HumanMessage("turn 2"), AIMessage("done 2"),
+            HumanMessage("turn 3")]  # fmt: skip
+    assert trim_turns(msgs, 10_000) == msgs
+    short = trim_turns(msgs, 200)
+    assert (
+        short[0].content == "sys"
+        and short[1].content == NOTE
+        and [m.content for m in short[2:]] == ["turn 2", "done 2", "turn 3"]
+    )
+    assert trim_turns(msgs, 10) == [msgs[0], HumanMessage(NOTE), msgs[-1]]  # the current turn always stays
+    assert history_chars("local", 4096, None) == 7680 and history_chars("openai", 4096, None) == 400_000
+    assert history_chars("local", 4096, 1234) == 1234
