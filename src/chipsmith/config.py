@@ -59,10 +59,12 @@ class Settings(BaseSettings):
     overriding the built-in OpenAI table. A model with no price shows its cost as unknown."""
 
     llm_timeout_s: float = 120.0
-    """Timeout of one model request; the client retries timeouts, 429 and 5xx with backoff."""
+    """Timeout of one model request; the client retries timeouts, 429 and 5xx with backoff
+    (``local``: one attempt, so this bounds the whole call)."""
 
     llm_max_retries: int = 3
-    """Retries of one model request (openai client: exponential backoff, honours Retry-After)."""
+    """Retries of one model request (openai client: exponential backoff, honours Retry-After); none
+    for ``local``, whose one-at-a-time server would only queue a retry behind the abandoned reply."""
 
     llm_max_tokens: int | None = None
     """Cap on a reply's tokens; default: the server's (512 for `local`)."""

@@ -183,7 +183,7 @@ def describe_error(spec: str, exc: BaseException) -> str:
     import openai
 
     if isinstance(exc, openai.APITimeoutError):
-        return f"{spec}: the request timed out (after retries); raise llm_timeout_s or check the server"
+        return f"{spec}: the request timed out (llm_timeout_s, each attempt); raise it or check the server"
     if isinstance(exc, openai.APIConnectionError):
         return f"{spec}: cannot reach the server ({exc.__cause__ or exc}); is it running?"
     if isinstance(exc, openai.AuthenticationError):

@@ -106,13 +106,28 @@ def read_state(state: Path) -> ServerState | None:
 
 
 def _running(state: Path) -> ServerState | None:
+    """The recorded server if its watchdog is ours and alive and its port takes connections.
+
+    Not an HTTP check: llama-cpp-python's server answers ``/v1/models`` only between replies (the
+    route takes the model lock), so a server busy with another process's request looked dead, and
+    the newcomer restarted it under that process ("cannot reach the server" for its next calls).
+    A server that died is noticed by its watchdog within half a second, which then exits."""
     info = read_state(state)
     if info is None or not is_alive(info.supervisor_pid, info.supervisor_id):
         return None
-    return info if _healthy(info.port) else None
+    return info if _listening(info.port) else None
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def _healthy(port: int) -> bool:
+    """The server answers a request: only used right after a start, before anyone else can use it."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2) as resp:
             return bool(resp.status == 200)
@@ -130,9 +145,13 @@ def server_command(model: Path, port: int, settings: Settings) -> list[str]:
     # llama.cpp's default of half the cores matters: with every core on a loaded 2-core machine its
     # spinning threads ran 15x slower here (200 tokens: 2.6-3.6 s with 1 thread, 42-52 s with 2).
     threads = settings.local_threads or max(1, (os.cpu_count() or 2) // 2)
+    # interrupt_requests (on by default) ends a streamed reply early, as if complete, whenever another
+    # request arrives: with several processes sharing the server, one would cut off another's reply.
+    # Its SSE pings (every 15 s) would keep a stalled or queued stream alive past llm_timeout_s.
     return [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", str(settings.local_n_ctx), "--n_threads", str(threads),
+        "--interrupt_requests", "false", "--disable_ping_events", "true",
     ]  # fmt: skip
 
 

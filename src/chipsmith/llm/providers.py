@@ -2,7 +2,8 @@
 
 Retries: the openai client's own (``max_retries``): exponential backoff from 0.5 s up to 8 s with
 jitter, honouring ``Retry-After``/``retry-after-ms``, on connection errors, timeouts, 408, 409,
-429 and 5xx. The loopback tests prove each case over real HTTP.
+429 and 5xx. The loopback tests prove each case over real HTTP. ``llm_timeout_s`` bounds each
+attempt; for ``local`` there is one attempt, so it bounds the whole call.
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ def _openai_model(
         "model": params["model"],
         "api_key": _api_key(spec),
         "timeout": settings.llm_timeout_s,
-        "max_retries": settings.llm_max_retries,
+        # The embedded server answers one request at a time and finishes a reply whose client gave
+        # up, so a retry only queues behind the abandoned one: 4 attempts of llm_timeout_s plus
+        # backoff were an 8-minute stall on a loaded machine. One attempt, one line when it times out.
+        "max_retries": 0 if spec.kind == "local" else settings.llm_max_retries,
         "streaming": streaming,
         # Usage in streamed replies; servers without it (llama.cpp) just send none.
         "stream_usage": True,

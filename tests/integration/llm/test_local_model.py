@@ -82,6 +82,24 @@ def test_embedded_model_answers_with_real_token_counts(local_state: Path, tmp_pa
     assert rec.cost_usd == 0.0 and rec.model == "local" and rec.error is None
 
 
+def test_a_stalled_local_call_ends_with_one_line_within_the_timeout(
+    local_state: Path, tmp_path: Path
+) -> None:
+    # The server takes seconds for this reply; with a 1 s timeout the call must end in one line, once:
+    # the client's 3 retries made it 4 attempts plus backoff (4 x 120 s by default: an 8-minute stall).
+    from chipsmith.llm.errors import ModelCallError
+    from chipsmith.llm.handle import open_model
+
+    settings = Settings(home=tmp_path / "h", llm_timeout_s=1.0, llm_max_retries=3)
+    handle = open_model("local", settings=settings, cache=False, max_tokens=400)
+    start = time.monotonic()
+    with pytest.raises(ModelCallError) as err:
+        handle.model.invoke([("user", "Count from 1 to 500, one number per line.")])
+    wall = time.monotonic() - start
+    assert "timed out" in str(err.value) and "\n" not in str(err.value)
+    assert wall < 4.0, wall  # one 1 s attempt; four attempts and their backoff took 7 s here
+
+
 def test_a_second_process_reuses_the_server_and_the_last_one_stops_it(
     local_state: Path, tmp_path: Path
 ) -> None:
