@@ -152,6 +152,8 @@ AGENTS: Registry = Registry(
         "chipsmith.agents.verify_agent",
         "chipsmith.agents.verify_controls",
         "chipsmith.agents.orchestrator",
+        "chipsmith.agents.kernel",
+        "chipsmith.agents.kernel_baseline",
     ),
 )
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))

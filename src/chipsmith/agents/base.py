@@ -21,6 +21,9 @@ class RunContext(BaseModel):
     """Kernel tasks: the backend the candidate should target."""
     category: str | None = None
     """The task's category (not hidden: it picks an agent's few-shot examples)."""
+    work: dict[str, str] | None = None
+    """Kernel tasks: the FLOP and byte formulas the task declares (not hidden: they describe the
+    problem, like the category; the kernel agent's roofline feedback uses them)."""
 
 
 @runtime_checkable

@@ -64,7 +64,7 @@ def judge_iterations(
             return EvalResult(verdict="fail", failure_class="empty", message="the answer held no design")
         key = json.dumps(files, sort_keys=True)
         if key not in seen:
-            seen[key] = judge(Candidate(task_id=candidate.task_id, files=files))
+            seen[key] = judge(Candidate(task_id=candidate.task_id, files=files, backend=candidate.backend))
         return seen[key]
 
     by_iter = {s["iteration"]: s for s in snaps}

@@ -100,6 +100,10 @@ def evaluate(
     if backend.name == "torch" and report.status == "pass":
         metrics["speedup"] = 1.0  # the baseline against itself, by definition
     if report.status == "pass":
+        if metrics.get("speedup") is not None:  # timed and meaningful: where it sits on the roofline
+            from chipsmith.benchmarks.kernel_roofline import task_roofline
+
+            metrics.update(task_roofline(task, metrics, backend.device()))
         return _result("pass", "pass", report.message, metrics)
     verdict = "unusable" if report.status == "unusable" else "fail"
     return _result(verdict, report.status, report.message, metrics)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -74,6 +75,10 @@ class RunSummary(BaseModel):
     """Tasks with a correct sample that is no worse in area, delay and power and better in one."""
     kernel: dict[str, float | None] = Field(default_factory=dict)
     """fast_0/fast_1/fast_2 (share of kernel tasks correct and faster than p x baseline), speedup_geomean."""
+    kernel_by_category: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    """Per category: tasks, fast_p and the speedup geomean (``kernel_metrics.by_category``)."""
+    kernel_tasks: list[dict[str, Any]] = Field(default_factory=list)
+    """Per kernel task (best sample): speedup and the roofline figures of its timing shape."""
     tokens: int = 0
     cost_usd: float | None = 0.0
     """None when any sample's model price is unknown."""
@@ -129,25 +134,17 @@ def kernel_metrics(records: list[RunRecord]) -> dict[str, float | None]:
     The rule is the harness's own (``tools.kernels.timing.fast_p``): a pass counts for p = 0 even
     without a speedup (the Triton interpreter measures correctness only).
     """
+    from chipsmith.benchmarks.kernel_metrics import best_per_task
     from chipsmith.tools.kernels.timing import FAST_P, fast_p, speedup_geomean
 
-    by_task: dict[str, list[RunRecord]] = defaultdict(list)
-    for r in records:
-        if r.kind == "kernel" and r.verdict != "unusable":
-            by_task[r.task].append(r)
-    if not by_task:
+    best_of = best_per_task(records)
+    if not best_of:
         return {}
-    best = [max(rs, key=_kernel_rank).model_dump() for rs in by_task.values()]
+    best = [r.model_dump() for r in best_of.values()]
     out: dict[str, float | None] = {f"fast_{p:g}": fast_p(best, p) for p in FAST_P}
-    every = [r.model_dump() for rs in by_task.values() for r in rs]
+    every = [r.model_dump() for r in records if r.kind == "kernel" and r.verdict != "unusable"]
     out["speedup_geomean"] = speedup_geomean(every)
     return out
-
-
-def _kernel_rank(r: RunRecord) -> tuple[bool, float]:
-    """Order samples of one task: a pass first, then the larger speedup."""
-    s = r.metrics.get("speedup")
-    return (r.verdict == "pass", float(s) if isinstance(s, int | float) else -1.0)
 
 
 def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
@@ -187,4 +184,8 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
     best = {r.task for r in records if r.verdict == "pass" and beats_reference(ppa_ratios(r))}
     summary.tasks_beating_reference = len(best)
     summary.kernel = kernel_metrics(records)
+    if summary.kernel:
+        from chipsmith.benchmarks.kernel_metrics import by_category, task_rows
+
+        summary.kernel_by_category, summary.kernel_tasks = by_category(records), task_rows(records)
     return summary

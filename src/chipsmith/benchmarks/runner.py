@@ -178,6 +178,7 @@ def plan(
                 model=cfg.model,
                 backend=cfg.backend,
                 category=task.category,
+                work=task.hidden.settings.get("work") if task.kind == "kernel" else None,
                 workdir=workdir,
             )
             solve = SolveJob(agent=spec, public=task.public, ctx=ctx)

@@ -139,6 +139,9 @@ def run_cmd(
     agent_option: list[str] = typer.Option(
         [], "--agent-option", "-O", help="Agent option KEY=VALUE (repeatable), e.g. -O max_iterations=3."
     ),
+    search: Literal["single", "repair", "evolve"] | None = typer.Option(
+        None, "--search", help="Kernel agent: single (one-shot), repair (feedback loop) or evolve."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
@@ -155,7 +158,7 @@ def run_cmd(
         run_id=run_id, executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox,
         backend=backend, tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
         spec_level=spec_level, budget={k: v for k, v in budget.items() if v is not None}, protocol=protocol,
-        cache=not no_cache, agent_options=parse_agent_options(agent_option),
+        cache=not no_cache, agent_options=parse_agent_options(agent_option) | ({"search": search} if search else {}),
         optimize=optimize, optimize_budget_s=optimize_budget,
     )  # fmt: skip
     _execute(cfg, json_out)

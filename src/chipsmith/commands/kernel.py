@@ -121,6 +121,34 @@ def list_backends(as_json: bool = typer.Option(False, "--json", help="Print as J
         )
 
 
+@kernel_app.command("roofline")
+def roofline_cmd(
+    device: str = typer.Option("cpu", "--device", help="cpu, or cuda on a GPU machine."),
+    refresh: bool = typer.Option(False, "--refresh", help="Measure again instead of using the cache."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """This machine's roofline peaks (STREAM triad bandwidth, float32 GEMM rate): measured once,
+    then cached with the machine's identity."""
+    from chipsmith.tools.kernels.roofline import RooflineError, describe, machine_peaks
+
+    if device not in ("cpu", "cuda"):
+        fail(f"--device {device!r}: cpu or cuda")
+    if device == "cuda":
+        from chipsmith.tools.kernels.base import gpu_present
+
+        if not gpu_present():
+            fail("no NVIDIA GPU here: use --device cpu")
+    try:
+        peaks = machine_peaks(device, refresh=refresh)  # type: ignore[arg-type]
+    except RooflineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({**peaks.model_dump(), "key": peaks.machine.key(), "ridge": peaks.ridge})
+        return
+    for line in describe(peaks):
+        typer.echo(line)
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.add_typer(kernel_app, name="kernel")

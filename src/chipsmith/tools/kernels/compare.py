@@ -95,9 +95,10 @@ def _check_output(
     if err.size and bool((err > bound).any()):
         idx = int(np.argmax(err - bound))
         n_bad = int(np.count_nonzero(err > bound))
+        where = tuple(int(i) for i in np.unravel_index(int(np.flatnonzero(fin)[idx]), ref.shape))
         msg = (
             f"{n_bad} of {ref.size} elements outside atol={atol:g} rtol={rtol:g}; worst: got "
-            f"{c[fin][idx]:.6g}, expected {r[fin][idx]:.6g}"
+            f"{c[fin][idx]:.6g}, expected {r[fin][idx]:.6g} at index {list(where)}"
         )
         return OutputCheck(ok=False, kind="mismatch", message=msg, max_abs_err=max_err)
     if gt is not None and gt.shape == ref.shape:

@@ -10,6 +10,9 @@ from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend, string_constant
 from chipsmith.tools.kernels.cpp_runtime import CompileError, build_cpp, library_key
 
+DIAGNOSTIC_CHARS = 6000
+"""The compiler's diagnostics kept in a failed build's report (for an agent's feedback)."""
+
 
 @KERNEL_BACKENDS.register("cpp")
 class CppBackend(KernelBackend):
@@ -41,8 +44,9 @@ class CppBackend(KernelBackend):
             lib = build_cpp(cpp)
         except CompileError as exc:
             return CompileResult(
-                ok=False, message=str(exc).splitlines()[0][:400], seconds=time.perf_counter() - t0
-            )
+                ok=False, message=str(exc).splitlines()[0][:400], seconds=time.perf_counter() - t0,
+                report={"diagnostics": str(exc)[:DIAGNOSTIC_CHARS]},
+            )  # fmt: skip
         from chipsmith.tools.kernels.elfcheck import symbol_problems
 
         found = [

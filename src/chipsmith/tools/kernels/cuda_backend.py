@@ -10,6 +10,7 @@ from dataclasses import asdict
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend, gpu_present, string_constant
+from chipsmith.tools.kernels.cpp_backend import DIAGNOSTIC_CHARS
 from chipsmith.tools.kernels.cpp_runtime import CompileError
 
 
@@ -64,7 +65,10 @@ class CudaBackend(KernelBackend):
             if gpu_present():
                 found = cuda_symbol_findings(build_cuda(cu).read_bytes())
         except CompileError as exc:
-            return CompileResult(ok=False, message=str(exc)[:400], seconds=time.perf_counter() - t0)
+            return CompileResult(
+                ok=False, message=str(exc)[:400], seconds=time.perf_counter() - t0,
+                report={"diagnostics": str(exc)[:DIAGNOSTIC_CHARS]},
+            )  # fmt: skip
         report = {"ptxas": [asdict(k) for k in kernels]}
         return CompileResult(ok=True, seconds=time.perf_counter() - t0, report=report, findings=found)
 

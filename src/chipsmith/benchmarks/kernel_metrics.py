@@ -1,0 +1,73 @@
+"""Kernel-run metrics for reports: fast_p and speedup per category, the roofline figures per task.
+
+Pure functions over ``RunRecord`` lists. Each kernel task is represented by its best sample (a
+pass first, then the larger speedup), as fast_p does (``tools.kernels.timing``); unusable tasks are
+left out. The roofline figures are the ones the kernel evaluator recorded for the timing shape
+(``metrics["roofline"]``: achieved GB/s and GFLOP/s, their fractions of this machine's peaks, the
+task's arithmetic intensity and the roofline fraction).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from chipsmith.benchmarks.results import RunRecord
+
+ROOF_KEYS = (
+    "intensity",
+    "gbs",
+    "gflops",
+    "bandwidth_fraction",
+    "flops_fraction",
+    "roofline_fraction",
+    "bound",
+)
+
+
+def kernel_rank(r: RunRecord) -> tuple[bool, float]:
+    """Order samples of one task: a pass first, then the larger speedup."""
+    s = r.metrics.get("speedup")
+    return (r.verdict == "pass", float(s) if isinstance(s, int | float) else -1.0)
+
+
+def best_per_task(records: list[RunRecord]) -> dict[str, RunRecord]:
+    """Each usable kernel task's best sample."""
+    by_task: dict[str, list[RunRecord]] = defaultdict(list)
+    for r in records:
+        if r.kind == "kernel" and r.verdict != "unusable":
+            by_task[r.task].append(r)
+    return {t: max(rs, key=kernel_rank) for t, rs in sorted(by_task.items())}
+
+
+def by_category(records: list[RunRecord]) -> dict[str, dict[str, float | None]]:
+    """Per category: tasks, fast_0/1/1.5/2 and the speedup geomean (over correct, timed tasks)."""
+    from chipsmith.tools.kernels.timing import FAST_P, fast_p, speedup_geomean
+
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in best_per_task(records).values():
+        groups[r.category].append(r.model_dump())
+    out: dict[str, dict[str, float | None]] = {}
+    for cat, rows in sorted(groups.items()):
+        stats: dict[str, float | None] = {"tasks": float(len(rows))}
+        stats |= {f"fast_{p:g}": fast_p(rows, p) for p in FAST_P}
+        stats["speedup_geomean"] = speedup_geomean(rows)
+        out[cat] = stats
+    return out
+
+
+def task_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
+    """Per task (best sample): verdict, times, speedup and the roofline figures of the timing shape."""
+    rows = []
+    for task, r in best_per_task(records).items():
+        raw = r.metrics.get("roofline")
+        roof: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        row: dict[str, Any] = {
+            "task": task, "category": r.category, "verdict": r.verdict if r.verdict == "pass" else r.failure_class,
+            "speedup": r.metrics.get("speedup"), "candidate_ms": r.metrics.get("candidate_ms"),
+            "baseline_ms": r.metrics.get("baseline_ms"),
+        }  # fmt: skip
+        row |= {k: roof.get(k) for k in ROOF_KEYS}
+        row["note"] = "" if roof else str(r.metrics.get("roofline_note") or "")
+        rows.append(row)
+    return rows
