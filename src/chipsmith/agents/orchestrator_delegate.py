@@ -78,7 +78,7 @@ def solve_with(ctx: ToolContext, name: str, public: Any, **run: Any) -> Any:
 
 
 def _code_for(candidate: Any, pattern: str) -> str | None:
-    return next((t for t in candidate.files.values() if re.search(pattern, t)), None)
+    return next((t for t in candidate.files.values() if re.search(pattern, t, re.M)), None)
 
 
 # ---------------------------------------------------------------------- optimize_design

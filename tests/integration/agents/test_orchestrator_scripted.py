@@ -235,3 +235,52 @@ def test_resume_continues_the_history_and_the_budget_spent(tmp_path):
     texts = [m.content for m in again.history() if m.role in ("human", "ai")]
     assert texts[0].startswith("What is in the workspace?") and texts[-1] == "Still empty."
     assert mgr.last().id == s.id and "## Turn 2" in again.export_markdown()
+
+
+class FakeKernelAgent:
+    """Stands in for a kernel agent without a ``handle`` parameter: it opens no model, writes one
+    ledger record (as an agent with its own model would) and returns the suite's C++ solution."""
+
+    uses_model = True
+    seen: dict[str, Any] = {}
+
+    def __init__(self, **options: Any) -> None:
+        FakeKernelAgent.seen = dict(options)
+
+    def solve(self, task: Any, ctx: Any) -> Any:
+        from chipsmith.benchmarks.task import Candidate
+        from chipsmith.llm.ledger import Ledger, ModelCallRecord
+
+        Ledger(ctx.workdir / "ledger.jsonl").add(
+            ModelCallRecord(model="m", agent="kernel", input_tokens=7, output_tokens=3)
+        )
+        FakeKernelAgent.seen["backend"] = ctx.backend
+        code = (
+            ROOT / "src/chipsmith/benchmarks/suites/chipsmith_kernels/03_relu/solutions/cpp.py"
+        ).read_text()
+        return Candidate(task_id=task.task_id, files={"candidate.py": code})
+
+
+def test_a_registered_kernel_agent_is_offered_and_its_kernel_checked(tmp_path, monkeypatch):
+    require_module("torch")
+    from chipsmith.llm import Budget
+    from chipsmith.registry import AGENTS
+
+    AGENTS.names()  # built-ins first, so the stand-in replaces (or adds) the entry
+    monkeypatch.setitem(AGENTS._entries, "kernel", FakeKernelAgent)
+    ws = tmp_path / "ws"
+    (ws / "kernels").mkdir(parents=True)
+    ref = ROOT / "src/chipsmith/benchmarks/suites/chipsmith_kernels/03_relu/reference.py"
+    (ws / "kernels" / "relu_reference.py").write_text(ref.read_text())
+    replies = [
+        call("design_kernel", reference="kernels/relu_reference.py", backend="cpp", task="relu"),
+        "Done.",
+    ]
+    s, out, _ = run(tmp_path, replies, "Write a C++ kernel for kernels/relu_reference.py.", workspace=ws,
+                    budget=Budget(max_tokens=100_000))  # fmt: skip
+    assert out.met, out.reasons
+    assert [(c.kind, c.subject, c.passed) for c in out.checks] == [("kernel", "kernels/relu_cpp.py", True)]
+    assert (
+        FakeKernelAgent.seen["budget"] == {"max_tokens": 100_000} and FakeKernelAgent.seen["backend"] == "cpp"
+    )
+    assert out.usage.input_tokens == 7 and out.usage.model_calls == 3  # its ledger joined the session's
