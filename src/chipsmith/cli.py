@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "optimize",
     "run",
     "sessions",
+    "chat",
 )
 
 
