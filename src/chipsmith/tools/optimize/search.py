@@ -15,7 +15,7 @@ from chipsmith.tools.optimize.evaluate import Design, Evaluation, Library, evalu
 from chipsmith.tools.optimize.history import RecipeHistory
 from chipsmith.tools.optimize.recipe import DEFAULT
 from chipsmith.tools.optimize.space import DEFAULT_EXPLICIT, FIXED, Capabilities, Genome
-from chipsmith.tools.optimize.strategy import make_strategy
+from chipsmith.tools.optimize.strategy import Strategy, make_strategy
 from chipsmith.tools.optimize.verify import ProofCache
 
 MAX_PROOF_TRIES = 12
@@ -93,15 +93,49 @@ def _stop(run: RunState, best: float | None) -> bool:
     return cfg.target_score is not None and best is not None and best <= cfg.target_score
 
 
+class _Prover:
+    """At most one proof during the search: the latest new best waits for the running one. After
+    two unsettled proofs the design is taken as too hard to prove quickly and the search stops
+    proving (the final proofs still run)."""
+
+    def __init__(self, pool: ThreadPoolExecutor, proofs: ProofCache) -> None:
+        self.pool, self.proofs = pool, proofs
+        self.running: Future[Any] | None = None
+        self.waiting: tuple[Genome, Evaluation] | None = None
+        self.unknown = 0
+
+    def offer(self, genome: Genome, ev: Evaluation, inflight: dict[Future[Any], Any]) -> None:
+        if self.unknown >= 2:
+            return
+        if self.running is not None:
+            self.waiting = (genome, ev)
+            return
+        self.running = self.pool.submit(self.proofs.prove, ev)
+        inflight[self.running] = ("proof", genome, ev)
+
+    def done(
+        self, fut: Future[Any], genome: Genome, strat: Strategy, inflight: dict[Future[Any], Any]
+    ) -> None:
+        verdict = fut.result().equivalent
+        self.unknown += verdict is None
+        if verdict is not True:
+            strat.discard(genome)
+        self.running = None
+        if self.waiting is not None:
+            waiting, self.waiting = self.waiting, None
+            self.offer(*waiting, inflight)
+
+
 def search(
     run: RunState, seeds: list[Genome], caps: Capabilities, pool: ThreadPoolExecutor, proofs: ProofCache
 ) -> None:
-    """Evaluate proposals ``jobs`` at a time until the budget is spent. Each new best is proven at
-    once: a recipe that breaks equivalence is dropped from the population, so the search does
+    """Evaluate proposals ``jobs`` at a time until the budget is spent. New bests are proven during
+    the search: a recipe that breaks equivalence is dropped from the population, so the search does
     not keep breeding from a fast but wrong netlist."""
     strat = make_strategy(run.cfg.strategy, seeds, caps, run.cfg.seed)
     base = run.evals[0]
     strat.tell(DEFAULT_EXPLICIT, run.score(base))
+    prover = _Prover(pool, proofs)
     inflight: dict[Future[Any], tuple[str, Genome, Evaluation | None]] = {}
     best = run.score(base)
     next_index = 1
@@ -114,17 +148,16 @@ def search(
             return
         done, _ = wait(inflight, return_when=FIRST_COMPLETED)
         for fut in done:
-            kind, genome, ev = inflight.pop(fut)
+            kind, genome, _ev = inflight.pop(fut)
             if kind == "proof":
-                if fut.result().equivalent is not True and ev is not None:
-                    strat.discard(genome)
+                prover.done(fut, genome, strat, inflight)
                 continue
             ev = fut.result()
             s = run.record(ev, genome)
             strat.tell(genome, s)
             if s is not None and (best is None or s < best):
                 best = s
-                inflight[pool.submit(proofs.prove, ev)] = ("proof", genome, ev)
+                prover.offer(genome, ev, inflight)
 
 
 def seeds(run: RunState, history: RecipeHistory | None, feats: dict[str, float]) -> tuple[list[Genome], int]:
