@@ -68,14 +68,17 @@ class Engine:
         from chipsmith.agents.runtime import AgentRuntime
         from chipsmith.agents.session_budget import SessionTracker, TokenStream
         from chipsmith.llm import Budget, Ledger, open_model
+        from chipsmith.llm.spec import parse_spec
 
         info, settings, opts = session.info, session.settings, session.options
         ledger = Ledger.load(session.paths.ledger)
         self.tracker = SessionTracker(Budget(**info.budget) if info.budget else settings_budget(settings))
         self.tracker.seed(ledger.summary(), info.wall_s)
+        # The embedded server sends no token counts in streamed replies: its replies come whole.
+        streaming = parse_spec(info.model, default_base_url=settings.openai_base_url).kind != "local"
         self.handle = open_model(
             info.model, settings=settings, agent="orchestrator", ledger=ledger, budget=self.tracker,
-            cache=None if opts.cache else False, protocol=opts.protocol, streaming=True,
+            cache=None if opts.cache else False, protocol=opts.protocol, streaming=streaming,
         )  # fmt: skip
         self.tokens = TokenStream(self._on_token, self.tracker)
         self.handle.model = self.handle.model.model_copy(
