@@ -165,7 +165,7 @@ class EvolveState(BaseModel):
     def correct_ids(self) -> list[int]:
         return [a.id for a in self.attempts if a.correct]
 
-    def migrate(self) -> None:
+    def migrate(self, island_size: int) -> None:
         """Ring migration: each island's best kernel joins the next island."""
         n = len(self.islands)
         if n < 2:
@@ -174,7 +174,7 @@ class EvolveState(BaseModel):
         for i, b in enumerate(bests):
             if b is not None:
                 nxt = self.islands[(i + 1) % n]
-                nxt.members = self._sorted(nxt.members + [b])
+                nxt.members = self._sorted(nxt.members + [b])[: max(1, island_size)]
         self.migrations += 1
 
     def next_operation(self, rng: random.Random, seeds: int, crossover_rate: float) -> Operation:

@@ -189,7 +189,7 @@ class Search:
                 and self.opts.migrate_every
                 and len(st.attempts) % self.opts.migrate_every == 0
             ):
-                st.migrate()
+                st.migrate(self.opts.island_size)
 
     def _request(self, op: Operation, render: Any) -> str:
         """The part of a child's prompt after the task: the parent(s), or the answer to repair."""
