@@ -85,6 +85,16 @@ class SessionManager:
             info = info.model_copy(update={"model": model})
         return Session(self, info, options=options)
 
+    def discard(self, session: Session) -> None:
+        """Delete a session in which no turn ran (its model could not open, say); its own
+        directory only, never a workspace the user gave."""
+        import shutil
+
+        if session.info.turns:
+            raise SessionError(f"session {session.id} has turns; it is not discarded")
+        session.close()
+        shutil.rmtree(session.paths.root, ignore_errors=True)
+
     def last(self) -> Session | None:
         sessions = self.list()
         return self.open(sessions[0].id) if sessions else None
@@ -94,11 +104,14 @@ class SessionManager:
 
 
 class Turn:
-    """A turn running in a worker thread: iterate its events; ``cancel()`` from any thread."""
+    """A turn running in a worker thread: iterate its events; ``cancel()`` from any thread.
+
+    The session's busy lock is already held (``Session.send`` took it); the thread releases it."""
 
     def __init__(self, session: Session, text: str) -> None:
         self.session = session
         self.outcome: Outcome | None = None
+        self.error: BaseException | None = None
         self._events: queue.Queue[SessionEvent | None] = queue.Queue()
         self._thread = threading.Thread(
             target=self._run, args=(text,), name=f"turn-{session.id}", daemon=True
@@ -107,14 +120,20 @@ class Turn:
 
     def _run(self, text: str) -> None:
         try:
-            self.outcome = self.session.run_turn(text, on_event=self._events.put)
+            self.outcome = self.session._turn(text, self._events.put)
+        except BaseException as exc:  # handed to the consumer's thread, never printed as a traceback here
+            self.error = exc
         finally:
+            self.session._busy.release()
             self._events.put(None)
 
     def __iter__(self) -> Iterator[SessionEvent]:
+        """The turn's events; an error that stopped the turn is raised here, after the last event."""
         while True:
             event = self._events.get()
             if event is None:
+                if self.error is not None:
+                    raise self.error
                 return
             yield event
 
@@ -150,20 +169,29 @@ class Session:
     # ------------------------------------------------------------------ turns
     def run_turn(self, text: str, on_event: Callable[[SessionEvent], None] | None = None) -> Outcome:
         """Run one turn in this thread; returns its outcome (also the last event)."""
-        from chipsmith.agents.session_turn import run_turn
-
         if not self._busy.acquire(blocking=False):
             raise SessionBusy("a turn is already running in this session")
         try:
-            return run_turn(self, text, on_event)
+            return self._turn(text, on_event)
         finally:
             self._busy.release()
 
     def send(self, text: str) -> Turn:
-        """Start a turn in a worker thread; iterate the returned ``Turn`` for its events."""
-        if self._busy.locked():
+        """Start a turn in a worker thread; iterate the returned ``Turn`` for its events. The model
+        is opened here, so a bad model spec or a missing key raises in the caller (``LLMError``)."""
+        if not self._busy.acquire(blocking=False):
             raise SessionBusy("a turn is already running in this session")
+        try:
+            self.engine()
+        except BaseException:
+            self._busy.release()
+            raise
         return Turn(self, text)
+
+    def _turn(self, text: str, on_event: Callable[[SessionEvent], None] | None) -> Outcome:
+        from chipsmith.agents.session_turn import run_turn
+
+        return run_turn(self, text, on_event)
 
     def cancel(self) -> None:
         """Stop the turn in progress at its next model call, tool call or streamed token."""

@@ -103,18 +103,26 @@ def run_request(
     budget = Budget(max_usd=budget_usd, max_tokens=budget_tokens, max_wall_s=budget_wall)
     models = _agent_models(agent_model)
     options = OrchestratorOptions(cache=not no_cache, protocol=protocol, agent_models=models)
+    manager = SessionManager(settings=settings)
     try:
-        session = SessionManager(settings=settings).create(
+        session = manager.create(
             model=model, workspace=workspace, budget=budget if not budget.unlimited else None,
             title=request, agent_models=models, options=options,
         )  # fmt: skip
+    except (LLMError, SessionError) as exc:
+        fail(str(exc))
+    try:
+        turn = session.send(request)  # opens the model: a missing key or server fails here
+    except (LLMError, SessionError) as exc:
+        manager.discard(session)
+        fail(str(exc))
+    try:
         sys.stderr.write(f"session {session.id} ({session.info.model}); workspace {session.workspace.root}\n")
-        outcome = _drain(session.send(request), _printer(quiet or as_json))
+        outcome = _drain(turn, _printer(quiet or as_json))
     except (LLMError, SessionError) as exc:
         fail(str(exc))
     finally:
-        if "session" in locals():
-            session.close()
+        session.close()
     if outcome is None:
         fail("the turn ended without an outcome")
     if as_json:

@@ -32,6 +32,7 @@ def _tools() -> None:
 def chipsmith(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CHIPSMITH_HOME": str(tmp_path / "home"), "CHIPSMITH_LLM_CACHE": "false"}
     env.pop("CHIPSMITH_MODEL", None)
+    env.pop("OPENAI_API_KEY", None)
     cmd = [sys.executable, "-c", "from chipsmith.cli import main; main()", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
 
@@ -85,6 +86,8 @@ def test_run_exits_1_when_the_design_fails_its_checks(tmp_path):
 def test_run_and_sessions_bad_input_is_one_line_exit_2(tmp_path):
     bad = chipsmith(tmp_path, "run", REQUEST, "--model", "nonsense:thing")
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and bad.stderr.startswith("error:")
+    nokey = chipsmith(tmp_path, "run", REQUEST, "--model", "openai:gpt-4o-mini")  # fails when the model opens
+    assert nokey.returncode == 2 and "OPENAI_API_KEY" in nokey.stderr and "Traceback" not in nokey.stderr
     missing = chipsmith(tmp_path, "sessions", "show", "20990101-000000-beef")
     assert missing.returncode == 2 and missing.stderr.startswith("error: no session")
     nothing = chipsmith(tmp_path, "sessions", "export", "last")
