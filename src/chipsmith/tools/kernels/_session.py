@@ -117,7 +117,6 @@ class WorkerSession:
         self.sampled_calls: dict[str, int] = {}
         self.in_call_ns = 0
         self.calls = 0
-        self.first_call_cpu: int | None = None
         self.last_reply_cpu: int | None = None
         self.gap_ns = 0
 
@@ -200,8 +199,6 @@ class WorkerSession:
         cpu1 = pw.cpu_ns(self.pid) or cpu0
         self.in_call_ns += cpu1 - cpu0
         self.last_reply_cpu = cpu1
-        if self.first_call_cpu is None:
-            self.first_call_cpu = cpu0
         self.calls += 1
         if "error" in reply:
             raise WorkerFailure(str(reply.get("kind", "runtime")), str(reply["error"])[:2000])

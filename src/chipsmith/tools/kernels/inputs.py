@@ -62,18 +62,3 @@ def init_inputs(mod: ModuleType, seed: int) -> list[Any]:
     """``get_init_inputs()`` under a seeded generator (parameters are drawn from the same seed)."""
     torch.manual_seed(seed)
     return list(mod.get_init_inputs())
-
-
-def digest(tensors: list[Any]) -> str:
-    """A content hash of the tensor inputs, to prove both workers saw, and left, the same data."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for t in tensors:
-        if isinstance(t, torch.Tensor):
-            c = t.detach().to("cpu").contiguous()
-            h.update(str((tuple(c.shape), str(c.dtype))).encode())
-            h.update(c.reshape(-1).view(torch.uint8).numpy().tobytes() if c.numel() else b"")
-        else:
-            h.update(repr(t).encode())
-    return h.hexdigest()
