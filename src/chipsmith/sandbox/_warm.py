@@ -257,8 +257,9 @@ class Worker:
         if self._closed:
             return
         self._closed = self.broken = True
-        with contextlib.suppress(OSError):
-            self.sock.close()
+        sock = getattr(self, "sock", None)  # absent when the start failed early
+        if sock is not None:
+            sock.close()
         proc = getattr(self, "proc", None)
         if proc is not None:
             try:
