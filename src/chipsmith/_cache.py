@@ -1,4 +1,6 @@
-"""A small JSON cache keyed by content hash, safe for several processes writing at once."""
+"""A small JSON cache keyed by content hash, safe for several processes writing at once.
+
+Neutral ground: tools and benchmarks both use it (``chipsmith.benchmarks._cache`` re-exports it)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,11 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 TOOLS = SRC / "chipsmith" / "tools"
 UPPER = ("chipsmith.benchmarks", "chipsmith.agents")
 KNOWN_VIOLATIONS = {
-    # Owned by the agents area; reported to the lead. Listed so that this test still checks every
+    # Owned by other areas; reported to the lead. Listed so that this test still checks every
     # other file, and fails once the file is fixed (then remove the entry).
     "workspace_files.py": "chipsmith.agents.workspace",
+    # The cache moved down to chipsmith._cache for this; the optimizer should import it from there.
+    "optimize/bench.py": "chipsmith.benchmarks._cache",
 }
 
 

@@ -8,7 +8,14 @@ import pytest
 
 from chipsmith.sandbox.base import ExecResult
 from chipsmith.tools.kernels._channel import sign
-from chipsmith.tools.kernels.harness import CheckSpec, WorkerSetup, build_job, plan_cases, worker_command
+from chipsmith.tools.kernels.harness import (
+    CheckSpec,
+    WorkerSetup,
+    build_job,
+    plan_cases,
+    worker_command,
+    worker_env,
+)
 from chipsmith.tools.kernels.verdicts import MECHANISMS, judge, timing_metrics
 
 pytestmark = pytest.mark.unit
@@ -48,10 +55,14 @@ def test_plan_covers_every_shape_and_distribution_without_seeds() -> None:
     assert sum(c["shape"] == 0 for c in cases) == 4  # the timing shape gets one more
 
 
-def test_job_carries_secrets_only_for_the_supervisor() -> None:
+def test_secrets_travel_in_the_job_file_only() -> None:
+    """The job file (deleted by the supervisor before any candidate code runs) holds the key and
+    the seed; the command line, which every process can read in /proc, holds neither."""
     assert JOB["key"] == KEY.hex() and JOB["seed"] == 7
-    assert JOB["worker_env"]["CHIPSMITH_KERNEL_GUARD"] == "1"
-    assert "key" not in json.dumps(JOB["worker_env"]) and "seed" not in JOB["worker_env"]
+    env = worker_env(WorkerSetup(guard=True, launches=True))
+    assert env["CHIPSMITH_KERNEL_GUARD"] == "1" and env["CHIPSMITH_KERNEL_LAUNCHES"] == "1"
+    cmd = " ".join(worker_command("chipsmith.tools.kernels._supervisor", env))
+    assert KEY.hex() not in cmd and "seed" not in cmd.lower()
 
 
 def test_worker_command_carries_environment() -> None:

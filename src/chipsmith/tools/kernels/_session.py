@@ -17,8 +17,6 @@ import mmap
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from typing import Any
@@ -41,25 +39,14 @@ class WorkerFailure(Exception):
 class Zygote:
     """The warm process workers are forked from (see ``_zygote.py``); its stderr is theirs too."""
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chipsmith.tools.kernels._zygote"],
-            env=dict(env, CHIPSMITH_KERNEL_ZYGOTE=str(theirs.fileno())),
-            pass_fds=(theirs.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        theirs.close()
+    def __init__(self, pid: int, sock: socket.socket, stderr_fd: int) -> None:
+        self.pid, self.sock, self.stderr_fd = pid, sock, stderr_fd
         self.lock = threading.Lock()
         self._tail = bytearray()
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _drain(self) -> None:
-        assert self.proc.stderr is not None
-        fd = self.proc.stderr.fileno()
-        for chunk in iter(lambda: os.read(fd, 4096), b""):
+        for chunk in iter(lambda: os.read(self.stderr_fd, 4096), b""):
             self._tail += chunk
             del self._tail[:-STDERR_TAIL]
 
@@ -84,9 +71,9 @@ class Zygote:
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
         self.sock.close()
 
 

@@ -1,14 +1,15 @@
 """The trusted parent of a kernel check, inside the sandbox: it holds every secret and the clock.
 
 ``python -m chipsmith.tools.kernels._supervisor job.json`` (started by the host, see harness.py).
-Before anything else it makes itself non-dumpable (no process without CAP_SYS_PTRACE can read its
-memory, descriptors or environment) and a child subreaper (whatever a worker spawns comes back to
-it). It reads the job (the signing key, the secret seed), the reference and the verified kernel
-libraries into memory and deletes the files, so the candidate never finds them on disk; the
-libraries become sealed memfds the workers can load but nobody can change. Then it starts the
-zygote (a fresh interpreter that imports torch and forks workers), has it fork the candidate
-worker, runs the phases, checks the worker from outside (/proc), kills it and everything it
-started, has the ablation worker forked and run, and writes its result signed with the key.
+It imports torch and forks the zygote first, before it has read anything secret (the zygote, which
+forks the workers, is a copy of its memory at that moment). Then it makes itself non-dumpable (no
+process without CAP_SYS_PTRACE can read its memory, descriptors or environment) and a child
+subreaper (whatever a worker spawns comes back to it), reads the job (the signing key, the secret
+seed), the reference, the candidate and the verified kernel libraries into memory and deletes the
+files, so nothing of them is left on disk; the libraries become sealed memfds the workers can load
+but nobody can change. It has the zygote fork the candidate worker, runs the phases, checks the
+worker from outside (/proc), kills it and everything it started, has the ablation worker forked
+and run, and writes its result signed with the key.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ ABLATION_MIN_S = 20.0
 
 
 def secure_start() -> None:
+    """Non-dumpable (no process without CAP_SYS_PTRACE reads our memory, environment or
+    descriptors) and a child subreaper (whatever a worker spawns comes back to us)."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
@@ -67,12 +70,6 @@ def take_inputs(job_path: str) -> tuple[dict[str, Any], bytes, str, bytes, dict[
     return job, key, f"/proc/self/fd/{ref_fd}", source, libs
 
 
-def worker_env(job: dict[str, Any]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHIPSMITH_")}
-    env.update(job.get("worker_env", {}))
-    return env
-
-
 def allowed_roots(job: dict[str, Any]) -> list[str]:
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)}
     roots |= {"/usr/lib", "/lib", "/usr/lib64", "/lib64", "/usr/local/lib"}
@@ -84,15 +81,22 @@ class Supervisor:
     """One check: the zygote, the workers, the phases, the audits and the signed result."""
 
     def __init__(
-        self, job: dict[str, Any], key: bytes, ref_path: str, source: bytes, libs: dict[str, dict[str, int]]
+        self,
+        job: dict[str, Any],
+        key: bytes,
+        ref_path: str,
+        source: bytes,
+        libs: dict[str, dict[str, int]],
+        zygote: Any,
+        started: float,
     ) -> None:
-        from chipsmith.tools.kernels._session import WorkerSession, Zygote
+        from chipsmith.tools.kernels._session import WorkerSession
 
-        self.started = time.monotonic()
+        self.started = started
         self.job, self.key, self.ref_path, self.source, self.libs = job, key, ref_path, source, libs
         self.meta: dict[str, Any] = {"seed": job["seed"]}
         self.deadline = self.started + float(job.get("deadline_s", 120.0))
-        self.zygote = Zygote(worker_env(job))
+        self.zygote = zygote
         real = {d: v["real"] for d, v in libs.items()}
         self.w = WorkerSession("worker", self.zygote, source, real, self.deadline)
         self.a: Any = None
@@ -138,7 +142,7 @@ class Supervisor:
         if self.meta["degenerate"]:
             return
         phases = Phases(job, ref, self.w)
-        phases.keep = {self.zygote.proc.pid}
+        phases.keep = {self.zygote.pid}
         try:
             self.meta["import_threads"] = self.w.ready().get("import_threads", 0)
             self.meta["ready_peak_kb"] = pw.kb(self.w.status().get("VmHWM"))
@@ -161,7 +165,7 @@ class Supervisor:
 
         self.w.kill()
         # Whatever the worker started is below the supervisor (a subreaper) or still below the worker.
-        left = pw.descendants({os.getpid()}) - {self.zygote.proc.pid}
+        left = pw.descendants({os.getpid()}) - {self.zygote.pid}
         pw.kill_all(left, left)
         abl = {d: v.get("ablated", v["real"]) for d, v in self.libs.items()}
         # The ablation run repeats the correctness cases with no kernel work: it needs no more than
@@ -239,9 +243,14 @@ def write_fresh(name: str, data: bytes) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from chipsmith.tools.kernels._session import Zygote
+    from chipsmith.tools.kernels._zygote import start
+
+    started = time.monotonic()
+    zygote = Zygote(*start())  # before any secret is read: the zygote is a copy of this process
     secure_start()
     job, key, ref_path, source, libs = take_inputs(argv[1] if len(argv) > 1 else "job.json")
-    sup = Supervisor(job, key, ref_path, source, libs)
+    sup = Supervisor(job, key, ref_path, source, libs, zygote, started)
     try:
         sup.run()
     finally:

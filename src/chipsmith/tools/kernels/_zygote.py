@@ -1,15 +1,14 @@
-"""A process that imports torch once, holds no secret, and forks candidate workers on request.
+"""A process that holds torch and no secret, and forks candidate workers on request.
 
-``python -m chipsmith.tools.kernels._zygote`` is started by the supervisor with a Unix socket
-(``CHIPSMITH_KERNEL_ZYGOTE=fd``). It was exec'ed fresh, so its memory holds nothing of the
-supervisor's (no key, no seed, no reference): what a forked worker inherits is torch and this
-loop. It imports torch (and Triton when asked) before any fork and starts no OpenMP pool, so a
-child is a clean, warm interpreter in milliseconds instead of a second or more of imports. Each
-request carries the child's channel descriptors (over SCM_RIGHTS); the zygote forks, closes its
-copies and answers with the child's pid. It is not dumpable, so a worker cannot reach the
-descriptors of another worker through it.
+The supervisor imports torch (and Triton when asked) first, then forks the zygote
+(``start``), and only then reads the job: the zygote's memory holds nothing of the key, the seed
+or the reference, and neither does a worker forked from it, which is a warm interpreter in
+milliseconds instead of a second or more of imports; one ``import torch`` serves the whole check.
+No OpenMP pool exists yet at either fork. Each request carries the child's channel descriptors
+(over SCM_RIGHTS); the zygote forks, closes its copies and answers with the child's pid. It is not
+dumpable, so a worker cannot reach the descriptors of another worker through it.
 
-Runs in the sandbox, started by the supervisor; imports torch.
+Runs in the sandbox, forked by the supervisor; imports torch.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import ctypes
 import json
 import os
 import socket
-import sys
 from typing import Any
 
 MAX_FDS = 16
@@ -71,16 +69,28 @@ def child(req: dict[str, Any], fds: list[int]) -> None:
         os._exit(code)
 
 
-def main() -> int:
-    sock = socket.socket(fileno=int(os.environ["CHIPSMITH_KERNEL_ZYGOTE"]))
+def start() -> tuple[int, socket.socket, int]:
+    """Import torch, fork the zygote: (its pid, the socket to it, the read end of its stderr).
+    Call before reading anything secret: the child is a copy of this process's memory."""
     import torch  # noqa: F401 - the point: every worker forked from here has it loaded
 
     if os.environ.get("CHIPSMITH_KERNEL_LAUNCHES") == "1":
         import triton  # noqa: F401
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
-    serve(sock)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            ours.close()
+            os.close(err_r)
+            os.dup2(err_w, 2)
+            os.close(err_w)
+            ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+            serve(theirs)
+            code = 0
+        finally:
+            os._exit(code)
+    theirs.close()
+    os.close(err_w)
+    return pid, ours, err_r

@@ -108,11 +108,18 @@ def timed_keys(job: dict[str, Any]) -> list[str]:
     return timed + [f"u{j}" for j in range(t.get("shadow", 0))]
 
 
-def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[str, Any]:
-    """Pure: the job only the supervisor reads (it deletes the file before a candidate starts)."""
+def worker_env(setup: WorkerSetup) -> dict[str, str]:
+    """Pure: the environment of the supervisor, hence of the zygote and the workers (nothing secret:
+    it is on the command line)."""
     env = dict(setup.env, CHIPSMITH_KERNEL_DEVICE=setup.device, CHIPSMITH_KERNEL_GUARD=str(int(setup.guard)))
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if setup.launches:
         env["CHIPSMITH_KERNEL_LAUNCHES"] = "1"
+    return env
+
+
+def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[str, Any]:
+    """Pure: the job only the supervisor reads (it deletes the file before a candidate starts)."""
     return {
         "key": key,
         "seed": seed,
@@ -125,7 +132,6 @@ def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[
             {"digest": d, "file": f"lib_{d}.so", "ablated": f"abl_{d}.so" if abl else None}
             for d, _, abl in setup.libs
         ],
-        "worker_env": env,
         "exec_dirs": setup.exec_dirs,
         "allow_jit": setup.allow_jit or setup.device == "cuda",
         "deadline_s": spec.timeout_s,
@@ -165,7 +171,7 @@ def run_check(
         files[f"lib_{d}.so"] = lib
         if abl is not None:
             files[f"abl_{d}.so"] = abl
-    env = {"OMP_NUM_THREADS": setup.env.get("OMP_NUM_THREADS", "1"), "OMP_WAIT_POLICY": "PASSIVE"}
+    env = worker_env(setup)
     limits = Limits(cpu_s=int(spec.timeout_s * 6), memory_mb=spec.memory_mb, procs=None)
     res = sandbox.run(
         worker_command(SUPERVISOR, env),

@@ -56,7 +56,7 @@ class Peaks(BaseModel):
 
     machine: MachineId
     bandwidth_gbs: float
-    """Sustained memory bandwidth, GB/s (triad, every core)."""
+    """Sustained memory bandwidth, GB/s (triad: the better of every core and one core)."""
     gflops: float
     """Peak float32 GEMM rate, GFLOP/s."""
     bandwidth_1t_gbs: float | None = None
