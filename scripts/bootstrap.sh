@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS=(iverilog verilator yosys opensta bubblewrap docker.io debootstrap g++ ninja-build patch)
+APT_PKGS=(iverilog verilator yosys opensta bubblewrap docker.io debootstrap g++ ninja-build patch chromium fonts-dejavu-core)
+# chromium: the web app's browser tests drive Debian's headless Chromium (Playwright never downloads one).
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "run",
     "sessions",
     "chat",
+    "serve",
 )
 
 
