@@ -126,8 +126,9 @@ def do_wave(state: ChatState, args: list[str]) -> None:
         raise ActionError(f"{sim.vcd} is no longer in the workspace")
     if real.stat().st_size > MAX_VCD_BYTES:
         raise ActionError(f"{sim.vcd} is {real.stat().st_size} bytes: too large to draw here")
-    lines = wave_lines(read_vcd(real.read_bytes()), sim, args, width=state.console.width)
-    for line in lines:
+    head, *lines = wave_lines(read_vcd(real.read_bytes()), sim, args, width=state.console.width)
+    state.console.print(Text(head, style="bold"))
+    for line in lines:  # cut, never wrapped: a wrapped row would break the columns
         state.console.print(Text(line), no_wrap=True, overflow="crop")
 
 
@@ -193,9 +194,9 @@ def do_model(state: ChatState, args: list[str]) -> None:
     s = state.session
     current = s.info.model if s is not None else parse_spec(state.model or settings.model).text
     state.console.print(f"model: {current}")
-    engine = getattr(s, "_engine", None) if s is not None else None
-    if engine is not None and engine.handle.notice:
-        state.console.print(Text(f"  {engine.handle.notice}", style="yellow"))
+    notice = model_notice(current)
+    if notice:
+        state.console.print(Text(f"  {notice}", style="yellow"))
     for agent, spec in s.info.agent_models.items() if s is not None else []:
         state.console.print(f"  {agent}: {spec}")
 
@@ -203,17 +204,20 @@ def do_model(state: ChatState, args: list[str]) -> None:
 def do_save(state: ChatState, args: list[str]) -> None:
     s = _session(state)
     out = Path(args[0]) if args else Path(f"chat-{s.id}.md")
-    out.write_text(with_notice(s.export_markdown(), model_notice(s)), encoding="utf-8")
+    try:
+        out.write_text(with_notice(s.export_markdown(), model_notice(s.info.model)), encoding="utf-8")
+    except OSError as exc:
+        raise ActionError(f"cannot write {out}: {exc.strerror or exc}") from None
     state.console.print(f"saved {out} (transcript, checks, files)")
 
 
-def model_notice(session: Any) -> str | None:
-    """The notice of the session's model (local or scripted), without starting it."""
+def model_notice(spec: str) -> str | None:
+    """The notice every output of a local or scripted model carries (known without starting it)."""
     from chipsmith.llm.handle import SCRIPTED_NOTICE
     from chipsmith.llm.local_server import NOTICE
     from chipsmith.llm.spec import parse_spec
 
-    kind = parse_spec(session.info.model).kind
+    kind = parse_spec(spec).kind
     return NOTICE if kind == "local" else SCRIPTED_NOTICE if kind == "scripted" else None
 
 

@@ -46,7 +46,7 @@ class Repl:
                     self.console.print(Text(str(exc), style="red"))
                     continue
                 if isinstance(parsed, Slash):
-                    if not run_command(self.state, parsed):
+                    if not self.command(parsed):
                         return 0
                 elif parsed is not None and not self.turn(parsed):
                     return EXIT_INTERRUPTED
@@ -79,29 +79,56 @@ class Repl:
         # \001 and \002 tell readline the colour codes take no room on the line
         return f"\001\033[1;32m\002{text}\001\033[0m\002"
 
+    def command(self, cmd: Slash) -> bool:
+        try:
+            return run_command(self.state, cmd)
+        except KeyboardInterrupt:
+            self.console.print(Text(f"/{cmd.name} interrupted", style="yellow"))
+            return True
+
     # ------------------------------------------------------------------ turns
     def turn(self, text: str) -> bool:
         """Run one request as a turn; False when the user asked to leave (a second Ctrl-C)."""
-        from chipsmith.agents.session_store import SessionError
-        from chipsmith.llm.errors import LLMError
-
-        try:
-            session = self._session(text)
-            with self.console.status("opening the model...", spinner="dots"):
-                session.engine()  # here, not in the turn's thread: a model that cannot start is one line
-            turn = session.send(text)
-        except (LLMError, SessionError, ValueError, OSError) as exc:
-            self.console.print(Text(f"error: {str(exc).splitlines()[0] if str(exc) else exc!r}", style="red"))
-            return True
-        except KeyboardInterrupt:
-            self.console.print(Text("cancelled before the turn started", style="yellow"))
+        turn = self._start(text)
+        if turn is None:
             return True
         try:
-            for event in turn:
-                self._show(event)
+            self._drain(turn)
         except KeyboardInterrupt:
             return self._stop(turn)
         return True
+
+    def _start(self, text: str) -> Any:
+        """The session's model opened and the turn started; None (and one line) when it cannot be.
+        A session this request created is discarded again if its model does not open."""
+        from chipsmith.agents.session_store import SessionError
+        from chipsmith.llm.errors import LLMError
+
+        st = self.state
+        created = st.session is None
+        try:
+            if created:
+                st.session = st.manager.create(model=st.model, workspace=st.workspace, title=text)
+            with self.console.status("opening the model...", spinner="dots"):
+                st.session.engine()
+            if created:
+                self.banner(st.session, resumed=False)
+            return st.session.send(text)
+        except (LLMError, SessionError, ValueError, OSError, KeyboardInterrupt) as exc:
+            self.printer.say(
+                "cancelled" if isinstance(exc, KeyboardInterrupt) else f"error: {_one_line(exc)}", "red"
+            )
+            if created and st.session is not None and not st.session.info.turns:
+                st.manager.discard(st.session)
+                st.session = None
+            return None
+
+    def _drain(self, turn: Any) -> None:
+        try:
+            for event in turn:
+                self._show(event)
+        except Exception as exc:  # what stopped the turn, re-raised by Turn after its last event
+            self.printer.say(f"the turn stopped: {_one_line(exc)}", "bold red")
 
     def _stop(self, turn: Any) -> bool:
         self.printer.say(
@@ -109,8 +136,7 @@ class Repl:
         )
         turn.cancel()
         try:
-            for event in turn:
-                self._show(event)
+            self._drain(turn)
         except KeyboardInterrupt:
             self.printer.say(
                 "left while the step was stopping; chipsmith chat --last resumes the session", "yellow"
@@ -123,18 +149,11 @@ class Repl:
         if event.kind == "outcome":
             self.state.last_changed = {f["path"] for f in event.data.get("files") or []}
 
-    def _session(self, text: str) -> Any:
-        st = self.state
-        if st.session is None:
-            st.session = st.manager.create(model=st.model, workspace=st.workspace, title=text)
-            self.banner(st.session, resumed=False)
-        return st.session
-
     def banner(self, session: Any, resumed: bool) -> None:
         info = session.info
         verb = "resumed" if resumed else "new"
         self.console.print(Text(f"{verb} session {info.id}; workspace {info.workspace}", style="dim"))
-        notice = model_notice(session)
+        notice = model_notice(info.model)
         self.console.print(Text(f"model: {info.model}" + (f" ({notice})" if notice else ""),
                                 style="yellow" if notice else "dim"))  # fmt: skip
 
@@ -171,3 +190,8 @@ class Repl:
             self.history_file.parent.mkdir(parents=True, exist_ok=True)
             self._readline.set_history_length(1000)
             self._readline.write_history_file(self.history_file)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -115,4 +115,4 @@ def wave_lines(waves: Waves, sim: Any, names: list[str], width: int = 100) -> li
 def _headline(sim: Any, scope: str) -> str:
     verdict = "pass" if sim.passed else "FAIL"
     message = sim.message if sim.message.lower().startswith(verdict.lower()) else f"{verdict}: {sim.message}"
-    return f"{sim.vcd}: testbench {sim.testbench} on {sim.design}: {message}; design scope {scope}"
+    return f"{sim.vcd} (design {scope}): testbench {sim.testbench} on {sim.design}: {message}"

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -162,3 +164,30 @@ def test_a_chat_killed_mid_step_resumes_with_last_and_its_history_intact(chat, l
     )  # turn 1's and turn 3's; the killed one never answered
     again.child.sendline("/exit")
     assert again.ended() == 0
+
+
+def test_the_recorded_demo_of_docs_chat_md_still_runs_as_shown():
+    """docs/chat.md's scripted transcript: sub-agents streaming one level down, the user's draft
+    failing, the RTL agent's fix passing with its PPA, /wave, /diff against the user's version, /ppa."""
+    require_module("pexpect")
+    res = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "data" / "record_demo.py")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    out = res.stdout
+    for line in (
+        "  -> write_testbench(spec=<249 chars, 7 lines>, top=adder8, interface=<86 chars, 1 lines>)",
+        "    [verify] model replied: 11 line(s)",
+        "  check [FAIL] testbench tb/adder8_tb.sv on rtl/adder8.v: FAIL: 74 mismatches in 306 samples",
+        "  cout: got 1'b0, expected 1'b1",
+        "    [rtl] -> simulate(sources=[tb/adder8_tb.sv, adder8.v], top=tb)",
+        "  check [pass] testbench tb/adder8_tb.sv on rtl/adder8.v: pass (0 mismatches in 306 samples)",
+        "rtl/adder8.v: +1 -3 against rtl/adder8.v (turn 1, yours, da319570)",
+        "+  assign {cout, sum} = a + b + cin;",
+    ):
+        assert line in out.splitlines(), line
+    assert "turn 1: NOT MET" in out and "turn 2: MET" in out and out.count(NOTICE) >= 3
+    table = out.split("you> /ppa")[1].splitlines()
+    row = next(ln.split() for ln in table if ln.strip().startswith("rtl/adder8.v"))
+    assert row[-1] == "pass" and float(row[2]) > 0  # the fixed design's area, from its PPA check

@@ -144,7 +144,8 @@ def test_replay_shows_each_turn_and_says_when_the_last_one_was_interrupted():
         events=lambda: [e for e in STREAM if e.kind != "text"] + second,
     )
     out = render(lambda p: p.replay(session))
-    assert out.count("you> ") == 2 and "you> make adder8" in out and "you> now make it smaller" in out
+    assert out.count("you (turn ") == 2 and "you (turn 1): make adder8" in out
+    assert "you (turn 2): now make it smaller" in out
     assert "Done, all checks pass." in out and "turn 1: NOT MET" in out and "Plan: optimize." in out
     assert "-> optimize_design(goal=area)" in out
     assert out.rstrip().endswith("the next request continues the same history")

@@ -133,7 +133,10 @@ def test_named_rows_take_names_and_globs_and_refuse_what_matches_nothing():
 
 def test_wave_lines_fit_the_width_and_keep_the_first_mismatch_in_view():
     lines = wave_lines(_acc8(), _sim(), [], width=60)
-    assert lines[0].startswith("sim/acc8.vcd: testbench tb/acc8_tb.sv on rtl/acc8.v: FAIL: 3 mismatches")
+    assert (
+        lines[0]
+        == "sim/acc8.vcd (design tb_exp.uut): testbench tb/acc8_tb.sv on rtl/acc8.v: FAIL: 3 mismatches in 40 samples"
+    )
     assert lines[1] == "  sum: got 8'h14, expected 8'h1c"
     body = [ln for ln in lines[2:] if not ln.startswith(("(", " "))]
     assert len(body) == 10 and all(len(ln) <= 60 for ln in body)
