@@ -234,7 +234,11 @@ class AgentRuntime:
         config = {**config, "recursion_limit": 4 * self.definition.max_model_calls + 16}
         try:
             graph = self.build_graph(state)
-            for values in graph.stream({"messages": opening}, config, stream_mode="values"):
+            # With a checkpointer, each step is on disk before the next starts ("sync"): LangGraph's
+            # default writes in the background, and a killed process then lost the turn's request.
+            durability = "sync" if self.checkpointer is not None else None
+            kwargs = {"durability": durability} if durability else {}
+            for values in graph.stream({"messages": opening}, config, stream_mode="values", **kwargs):
                 last = list(values.get("messages", last or []))
         except BudgetExceeded as exc:
             state.stop("budget", str(exc))
