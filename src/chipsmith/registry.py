@@ -154,6 +154,7 @@ AGENTS: Registry = Registry(
         "chipsmith.agents.orchestrator",
         "chipsmith.agents.kernel",
         "chipsmith.agents.kernel_baseline",
+        "chipsmith.agents.synth",
     ),
 )
 KERNEL_BACKENDS: Registry = Registry("kernel backend", ("chipsmith.tools.kernels.backends",))

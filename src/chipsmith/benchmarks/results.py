@@ -56,6 +56,9 @@ class RunRecord(BaseModel):
     iteration_verdicts: list[dict[str, Any]] = Field(default_factory=list)
     """Per answer: the hidden testbench's verdict on it and on what a stop there would submit."""
     transcript: str | None = None
+    agent_report: dict[str, Any] | None = None
+    """Agent-specific results an agent reports in ``meta["agent"]["report"]`` (the synthesis agent:
+    PPA before/after, its steps and how the submitted design was verified)."""
     solve_s: float = 0.0
     eval_s: float = 0.0
     finished_at: float = 0.0

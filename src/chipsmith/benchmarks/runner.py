@@ -244,6 +244,7 @@ def agent_fields(cand: Candidate | None, eo: EvalOutcome) -> dict[str, Any]:
     out["stop_reason"] = str(info.get("stop_reason") or "") or None
     out["transcript"] = str(info.get("transcript") or "") or None
     out["iteration_verdicts"] = eo.iterations
+    out["agent_report"] = info["report"] if isinstance(info.get("report"), dict) else None
     return out
 
 
