@@ -124,6 +124,11 @@ def run_view(
                   tab="runs", session=None)  # fmt: skip
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
 @router.get("/static-gen/pygments.css")
 def pygments_css() -> Response:
     from chipsmith.web.files import stylesheet

@@ -94,11 +94,13 @@ def highlight(module: dict[str, Any], path: CriticalPath) -> dict[str, list[Any]
     on_path = [p for p in path.points if p.instance is None or p.instance in cells]
     bits: list[int] = []
     for a, b in zip(on_path, on_path[1:], strict=False):
+        if a.instance is not None and a.instance == b.instance:
+            continue  # a cell's own arc (clock to Q): no net between the two points
         out_bits = _bits_of(a, cells, ports, "output")
         in_bits = _bits_of(b, cells, ports, "input")
         bits += [x for x in out_bits if x in in_bits]
     return {
-        "cells": [p.instance for p in on_path if p.instance is not None],
+        "cells": list(dict.fromkeys(p.instance for p in on_path if p.instance is not None)),
         "ports": [_port_name(p.name) for p in on_path if p.instance is None],
         "bits": sorted(set(bits)),
     }

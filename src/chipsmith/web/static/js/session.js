@@ -67,6 +67,15 @@
     CS.$(".steps", node).append(row);
   }
 
+  // A reply that calls tools is a step, not the answer: its text (streamed, or the recorded
+  // preview) becomes a line above the cards it leads to.
+  function thought(node, preview) {
+    const answer = CS.$(".answer .text", node);
+    const text = answer.textContent || preview || "";
+    answer.textContent = "";
+    if (text.trim()) line(node, "thought", text.trim());
+  }
+
   function outcome(node, o) {
     const box = CS.$(".outcome", node);
     const answer = CS.$(".answer .text", node);
@@ -99,6 +108,7 @@
     switch (ev.kind) {
       case "turn_start": if (d.notice) line(node, "notice", `model: ${d.model}`); break;
       case "text": if (ev.depth === 0) CS.$(".answer .text", node).textContent += d.delta; break;
+      case "model": if (ev.depth === 0 && (d.tool_calls || []).length) thought(node, d.text); break;
       case "tool_start": toolStart(node, ev); break;
       case "tool_end": toolEnd(node, ev); break;
       case "progress": line(node, `progress depth-${ev.depth}`, `${ev.agent}: ${d.text}`); break;
