@@ -14,13 +14,15 @@ Stop rule: the model says there is nothing more to improve (``NO FURTHER CHANGES
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from chipsmith.agents.hdl_ports import ModuleHeader, interface_problems
 from chipsmith.agents.rtl_reply import reply_code
 from chipsmith.agents.runtime import Observation
+from chipsmith.agents.synth_events import Phases
 from chipsmith.agents.synth_reports import DesignReport, Measurer, render_report
 from chipsmith.agents.synth_steps import (
     Step,
@@ -31,6 +33,9 @@ from chipsmith.agents.synth_steps import (
     summary_line,
 )
 from chipsmith.agents.synth_verify import Verdict, Verifier
+from chipsmith.agents.tooling.events import CallStatus
+
+T = TypeVar("T")
 
 
 class Best(BaseModel):
@@ -69,13 +74,14 @@ class SynthChecker:
         target_pct: float | None = 0.0,
         max_steps: int = 4,
         section_chars: int = 3000,
+        phases: Phases | None = None,
     ) -> None:
         self.toolkit, self.workspace = toolkit, toolkit.workspace
         self.top, self.header, self.design_path = top, header, design_path
         self.extras = {n: t for n, t in start.files.items() if n != design_path}
         self.measurer, self.verifier, self.goal = measurer, verifier, goal
         self.latency_change, self.max_steps, self.section_chars = latency_change, max_steps, section_chars
-        self.target_pct = target_pct
+        self.target_pct, self.phases = target_pct, phases
         self.start, self.best = start, start
         self.steps: list[Step] = []
         for name, text in start.files.items():
@@ -130,19 +136,24 @@ class SynthChecker:
         details.verification = self._bound(verdict.detail)
         if not verdict.verified:
             return self._reject(step, verdict.check, "not verified"), details
-        report = self.measurer.measure(files, self.top)
+        report = self._timed("synthesize", lambda: self.measurer.measure(files, self.top), _synth_verdict)
         step.after = report.figures() if not report.error else None
         details.report = render_report(report)
         return self._judge(step, files, report), details
 
     def _verify(self, step: Step, files: dict[str, str]) -> Verdict:
-        proof = self.verifier.equivalence(files)
+        proof = self._timed("equivalence", lambda: self.verifier.equivalence(files), _check_verdict)
         if proof.verified or not (step.latency_change and self.latency_change):
             return proof
-        tb = self.verifier.testbench(files)
+        tb = self._timed("testbench", lambda: self.verifier.testbench(files), _check_verdict)
         if not tb.verified:
             tb.detail = f"{proof.check}; the testbench then decides (latency change):\n{tb.detail}"
         return tb
+
+    def _timed(self, tool: str, fn: Callable[[], T], judge: Callable[[T], tuple[CallStatus, str]]) -> T:
+        if self.phases is None:
+            return fn()
+        return self.phases.run(tool, {"design": self.design_path, "top": self.top}, fn, judge)
 
     def _judge(self, step: Step, files: dict[str, str], report: DesignReport) -> Step:
         new, old = report.score(self.goal), self.best.report.score(self.goal)
@@ -198,6 +209,16 @@ class SynthChecker:
             best_report=render_report(best.report), best_code=None if step.kept else best.files[self.design_path],
             design_path=self.design_path, top=self.top,
         ).strip()  # fmt: skip
+
+
+def _check_verdict(v: Verdict) -> tuple[CallStatus, str]:
+    return ("ok" if v.verified else "fail"), v.check
+
+
+def _synth_verdict(r: DesignReport) -> tuple[CallStatus, str]:
+    if r.error:
+        return "error", r.error
+    return "ok", f"area {r.area_um2} um^2, delay {r.delay_ps} ps, power {r.power_w} W"
 
 
 def _normal(text: str) -> str:

@@ -37,6 +37,14 @@ class OptimizerSummary(BaseModel):
     script: str | None = None
     """The best recipe as a standalone yosys script."""
 
+    def verdict(self) -> str:
+        """Pure: one line for live views."""
+        if self.error:
+            return f"error: {self.error}"
+        if self.ratio is None:
+            return f"{self.evaluations} recipes, none proven better"
+        return f"{self.evaluations} recipes, best {(self.ratio - 1) * 100:+.1f}% {self.goal} (proven)"
+
     def text(self) -> str:
         """Pure: what the model is shown."""
         if self.error:

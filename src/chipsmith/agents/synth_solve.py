@@ -13,6 +13,7 @@ from typing import Any
 from chipsmith.agents.base import RunContext
 from chipsmith.agents.synth import DEFAULT_TOOLS, SynthOptions, goal_of
 from chipsmith.agents.synth_check import Best, SynthChecker
+from chipsmith.agents.synth_events import Phases
 from chipsmith.agents.synth_optimize import OptimizerSummary, run_optimizer
 from chipsmith.agents.synth_reports import Measurer, render_report
 from chipsmith.agents.synth_start import StartError, defines, start_design
@@ -57,6 +58,7 @@ class SynthSolve:
         self.toolkit = Toolkit(self.workspace, names=sorted({*wanted, "lint"}), settings=self.settings,
                                sandbox=self.sandbox, charge=self.handle.charge_tool_call)  # fmt: skip
         self.tools = tuple(t for t in wanted if t in self.toolkit.specs)
+        self.phases = Phases(self.toolkit, observer)
         self.section_chars = opts.section_chars or (1200 if small else 3000)
         self.goal = goal_of(opts.goal, task.spec)
         self.liberty = [Path(p) for p in opts.liberty] or None
@@ -89,19 +91,29 @@ class SynthSolve:
             self.toolkit, top=self.top, header=self.header, design_path=design_path, start=start,
             measurer=measurer, verifier=verifier, goal=self.goal, latency_change=self.opts.latency_change,
             target_pct=self.opts.target_pct, max_steps=self.opts.max_steps, section_chars=self.section_chars,
+            phases=self.phases,
         )  # fmt: skip
         result = make_runtime(self, checker).run(variables=self._variables(checker, first, source))
-        final = self._optimize(checker.best.files, "final") if checker.best.step else None
+        # After a spent budget the run stops as it is: no more recipe search.
+        again = checker.best.step and result.stop_reason != "budget"
+        final = self._optimize(checker.best.files, "final") if again else None
         return finish(self, checker, result, source=source, optimizers=[o for o in (first, final) if o])
 
     def _optimize(self, files: dict[str, str], which: str) -> OptimizerSummary | None:
-        if self.opts.optimize_budget_s <= 0:
+        budget = self.opts.optimize_budget_s
+        if budget <= 0:
             return None
-        return run_optimizer(
-            files, self.top, design=which, goal=self.goal, budget_s=self.opts.optimize_budget_s,
-            liberty=self.liberty, clock_period_ps=self.opts.clock_period_ps, home=self.settings.home,
-            sandbox=self.sandbox,
-        )  # fmt: skip
+
+        def search() -> OptimizerSummary:
+            return run_optimizer(
+                files, self.top, design=which, goal=self.goal, budget_s=budget, liberty=self.liberty,
+                clock_period_ps=self.opts.clock_period_ps, home=self.settings.home, sandbox=self.sandbox,
+            )  # fmt: skip
+
+        args = {"design": which, "goal": self.goal, "budget_s": budget}
+        return self.phases.run(
+            "optimize", args, search, lambda o: ("error" if o.error else "ok", o.verdict())
+        )
 
     def _variables(
         self, checker: SynthChecker, first: OptimizerSummary | None, source: str

@@ -46,7 +46,7 @@ def public(start: str = START, header: str = HEADER, top: str = "mulsel4", spec:
 
 
 def solve(
-    tmp_path: Path, replies: list[Any], task: PublicView | None = None, **options: Any
+    tmp_path: Path, replies: list[Any], task: PublicView | None = None, observer: Any = None, **options: Any
 ) -> tuple[Any, Transcript]:
     from chipsmith.agents.synth import SynthAgent
 
@@ -61,7 +61,7 @@ def solve(
         **options,
     }
     cand = SynthAgent(model=f"scripted:{script}", **options).solve(
-        task or public(), RunContext(workdir=tmp_path / "w")
+        task or public(), RunContext(workdir=tmp_path / "w"), observer=observer
     )
     return cand, Transcript.load(Path(cand.meta["agent"]["transcript"]))
 
@@ -138,7 +138,10 @@ def test_bad_replies_are_named_and_the_run_ends_within_its_bounds(tmp_path: Path
 
 
 def test_the_optimizer_runs_before_and_after_and_is_reported(tmp_path: Path) -> None:
-    cand, tr = solve(tmp_path, [fenced(SHARED, "share the multiplier")], optimize_budget_s=3)
+    events: list[Any] = []
+    cand, tr = solve(
+        tmp_path, [fenced(SHARED, "share the multiplier")], optimize_budget_s=3, observer=events.append
+    )
     opt = cand.meta["agent"]["report"]["optimizer"]
     assert (
         set(opt) == {"start", "final"} and opt["start"]["error"] is None and opt["start"]["evaluations"] >= 1
@@ -149,6 +152,12 @@ def test_the_optimizer_runs_before_and_after_and_is_reported(tmp_path: Path) -> 
     assert (tmp_path / "home" / "optimizer" / "recipes.jsonl").is_file()  # the recipe history grew
     for run in opt.values():  # whatever it reports as best was proven by the optimizer
         assert run["best"] is None or "proven equivalent" in run["proof"]
+    # live views see the agent's own long steps as tool calls, each start with its end
+    tools = [(e.data["tool"], e.data["phase"]) for e in events if e.kind == "tool"]
+    assert tools[:2] == [("optimize", "start"), ("optimize", "end")] and tools[-1] == ("optimize", "end")
+    assert {("equivalence", "end"), ("synthesize", "end"), ("lint", "end")} <= set(tools)
+    ends = [e.data for e in tr.events if e.kind == "tool" and e.data["phase"] == "end"]
+    assert any(d["tool"] == "equivalence" and d["status"] == "ok" for d in ends)  # in the transcript too
 
 
 def test_no_starting_design_and_a_broken_one_are_one_line_each(tmp_path: Path) -> None:
