@@ -10,7 +10,6 @@ undefined registers with the reset asserted in the first cycle (outputs are comp
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -323,7 +322,5 @@ def _prove_abc(
     )
 
 
-@TOOLS.register("equivalence")
-def equivalence_tool(**kwargs: Any) -> EquivResult:
-    """Registry entry: ``TOOLS.get("equivalence")(gold=..., gate=..., top=...)``."""
-    return check_equivalence(**kwargs)
+# The registry holds the function itself: agents get its schema from the typed signature.
+TOOLS.add("equivalence", check_equivalence)

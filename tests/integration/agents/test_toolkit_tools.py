@@ -90,3 +90,20 @@ def test_synthesis_failure_is_an_error_text_with_knowledge(kit):
     assert bad.status == "error"
     assert bad.text.startswith("synthesize failed (SynthError): yosys: ")
     assert "Error knowledge" in bad.text
+
+
+def test_equivalence_is_offered_and_proves_or_refutes(kit):
+    require_tool("yosys")
+    assert "equivalence" in kit.names
+    kit.call("write_file", {"path": "rtl/inv.v", "content": FIXED})
+    kit.call("write_file", {"path": "rtl/inv2.v", "content": FIXED.replace("~a", "!a")})
+    kit.call("write_file", {"path": "rtl/buf.v", "content": FIXED.replace("~a", "a")})
+    same = kit.call("equivalence", {"gold": ["rtl/inv.v"], "gate": ["rtl/inv2.v"]})
+    assert same.status == "ok", same.text
+    differ = kit.call("equivalence", {"gold": ["rtl/inv.v"], "gate": ["rtl/buf.v"]})
+    assert differ.status == "fail", differ.text
+    hidden = kit.call("equivalence", {"gold": ["hidden/ref.v"], "gate": ["rtl/inv.v"]})
+    assert hidden.status == "error"
+    assert "EQUIVALENT: proven" in same.text
+    assert "NOT EQUIVALENT" in differ.text and "gold.y=1" in differ.text  # the counterexample
+    assert hidden.text == "equivalence: no such file in the workspace: hidden/ref.v"
