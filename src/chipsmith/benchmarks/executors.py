@@ -28,6 +28,7 @@ class ExecutorError(RuntimeError):
 
 
 OnDone = Callable[[WorkItem, SolveOutcome, EvalOutcome], None]
+StopCheck = Callable[[], bool] | None
 H = TypeVar("H", bound=Hashable)
 
 
@@ -38,19 +39,23 @@ def interleave(
     wait_done: Callable[[list[H]], Iterable[H]],
     result: Callable[[H], Any],
     on_done: OnDone,
+    should_stop: Callable[[], bool] | None = None,
 ) -> None:
     """Run each item's solve, then its evaluation, with at most ``window`` stages in flight.
 
     ``submit(stage, job)`` starts a stage and returns its handle, ``wait_done(handles)`` returns the
     finished ones (at least one), ``result(handle)`` its outcome. A finished solve's evaluation is
     submitted before any new solve, so with ``window = 1`` each sample is solved, evaluated and
-    recorded before the next solve starts. The outcomes do not depend on the order.
+    recorded before the next solve starts. The outcomes do not depend on the order. Once
+    ``should_stop()`` is true (a run budget spent) no new solve starts; what is in flight finishes.
     """
     todo = iter(items)
     pending: dict[H, tuple[WorkItem, SolveOutcome | None]] = {}
 
     def top_up() -> None:
-        while len(pending) < window and (item := next(todo, None)) is not None:
+        while len(pending) < window and not (should_stop and should_stop()):
+            if (item := next(todo, None)) is None:
+                return
             pending[submit(solve_stage, item.solve)] = (item, None)
 
     top_up()
@@ -86,22 +91,22 @@ class LocalExecutor:
     def __init__(self, jobs: int = 1, **_: Any) -> None:
         self.jobs = max(1, jobs)
 
-    def execute(self, items: list[WorkItem], on_done: OnDone) -> None:
+    def execute(self, items: list[WorkItem], on_done: OnDone, should_stop: StopCheck = None) -> None:
         if not items:
             return
         try:
-            self._run(items, on_done)
+            self._run(items, on_done, should_stop)
         except BrokenProcessPool as exc:
             raise ExecutorError(f"a worker process died ({exc})") from exc
 
-    def _run(self, items: list[WorkItem], on_done: OnDone) -> None:
+    def _run(self, items: list[WorkItem], on_done: OnDone, should_stop: StopCheck) -> None:
         workers = min(self.jobs, len(items))
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
 
             def wait_done(futures: list[Future[Any]]) -> Iterable[Future[Any]]:
                 return wait(futures, return_when=FIRST_COMPLETED).done
 
-            interleave(items, workers, pool.submit, wait_done, lambda f: f.result(), on_done)
+            interleave(items, workers, pool.submit, wait_done, lambda f: f.result(), on_done, should_stop)
 
 
 @EXECUTORS.register("ray")
@@ -114,7 +119,7 @@ class RayExecutor:
         self.jobs = max(1, jobs)
         self.address = address
 
-    def execute(self, items: list[WorkItem], on_done: OnDone) -> None:
+    def execute(self, items: list[WorkItem], on_done: OnDone, should_stop: StopCheck = None) -> None:
         if not items:
             return
         import ray  # heavy and optional: only when this executor runs
@@ -126,14 +131,14 @@ class RayExecutor:
             else:
                 ray.init(num_cpus=self.jobs, include_dashboard=False, log_to_driver=False)
         try:
-            self._run(ray, items, on_done)
+            self._run(ray, items, on_done, should_stop)
         except ray.exceptions.RayError as exc:
             raise ExecutorError(f"ray: {str(exc).strip().splitlines()[0]}") from exc
         finally:
             if started:
                 ray.shutdown()
 
-    def _run(self, ray: Any, items: list[WorkItem], on_done: OnDone) -> None:
+    def _run(self, ray: Any, items: list[WorkItem], on_done: OnDone, should_stop: StopCheck) -> None:
         remote: dict[Any, Any] = {}
 
         def submit(stage: Callable[[Any], Any], job: Any) -> Any:
@@ -144,4 +149,5 @@ class RayExecutor:
         # A local cluster has `jobs` CPUs: keep that many stages in flight. A remote cluster's size
         # is its own business: everything is handed to its scheduler, as before.
         window = len(items) if self.address else self.jobs
-        interleave(items, window, submit, lambda refs: ray.wait(refs, num_returns=1)[0], ray.get, on_done)
+        wait_one = lambda refs: ray.wait(refs, num_returns=1)[0]  # noqa: E731
+        interleave(items, window, submit, wait_one, ray.get, on_done, should_stop)

@@ -84,6 +84,8 @@ class RunSummary(BaseModel):
     """None when any sample's model price is unknown."""
     agent_stats: AgentStats | None = None
     """LLM agents: usage, stop reasons, the repair curve, cost per solved task, failures before/after."""
+    stopped: str | None = None
+    """Why the run stopped before starting every sample (its run budget), one line; None otherwise."""
 
 
 def task_stats(records: list[RunRecord]) -> list[TaskStats]:

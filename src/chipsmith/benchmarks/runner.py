@@ -7,6 +7,7 @@ with the same run id resumes: recorded (task, sample) pairs are skipped.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from chipsmith.benchmarks.executors import ExecutorError
 from chipsmith.benchmarks.jobs import AgentSpec, EvalJob, EvalOutcome, SolveJob, SolveOutcome, WorkItem
 from chipsmith.benchmarks.metrics import RunSummary, summarize
 from chipsmith.benchmarks.results import ResultStore, RunRecord
+from chipsmith.benchmarks.run_budget import RunBudget, RunSpend, reached
 from chipsmith.benchmarks.spec_levels import DEFAULT_LEVEL, SpecLevel, at_level
 from chipsmith.benchmarks.suites_api import load_suite, select_tasks
 from chipsmith.benchmarks.task import Candidate, Task
@@ -65,6 +67,8 @@ class RunConfig(BaseModel):
     optimize: str | None = None
     """RTL tasks: goal of a recipe search on correct candidates and the reference (``--optimize``)."""
     optimize_budget_s: float = 30
+    run_budget: RunBudget = Field(default_factory=RunBudget)
+    """LLM agents: what the whole run may spend (``run_budget.py``); not part of the identity."""
 
 
 # What must match for a rerun to resume a run rather than mix two different ones.
@@ -267,9 +271,13 @@ def run_benchmark(
         executor = EXECUTORS.get(cfg.executor)(jobs=cfg.jobs, address=cfg.ray_address)
     except UnknownNameError as exc:
         raise RunnerError(str(exc)) from exc
+    _check_run_budget_price(cfg)
     manifest = _manifest(cfg, run_id, directory)
     store = ResultStore(directory / "results.jsonl")
     store.open_for_append()
+    spend = RunSpend.of(store.read())
+    if why := reached(cfg.run_budget, spend):
+        raise RunnerError(f"{why}; nothing started (rerun with a higher run budget to continue)")
     # Absolute: Ray workers need not share the driver's working directory (a cluster needs shared storage).
     items = plan(cfg, tasks, store.done_keys(), work_root=directory.resolve() / "agents")
     by_id = {t.id: t for t in tasks}
@@ -281,15 +289,53 @@ def run_benchmark(
         nonlocal finished
         record = make_record(cfg, run_id, manifest["tool_versions"], by_id[item.task_id], item, so, eo)
         store.append(record)
+        spend.add(record)
         finished += 1
         if progress:
             progress(record, finished, total)
 
+    def should_stop() -> bool:
+        return reached(cfg.run_budget, spend) is not None
+
     try:
-        executor.execute(items, on_done)
+        _execute(executor, items, on_done, None if cfg.run_budget.unlimited else should_stop)
     except ExecutorError as exc:
         raise RunnerError(f"{exc}; rerun with --run-id {run_id} to resume") from exc
-    return summarize(store.read(), run_id)
+    summary = summarize(store.read(), run_id)
+    if (why := reached(cfg.run_budget, spend)) and finished < total:
+        summary.stopped = f"{why}; {total - finished} samples not started (rerun with --run-id {run_id} and a higher run budget to continue)"
+    return summary
+
+
+def _execute(
+    executor: Any, items: list[WorkItem], on_done: Any, should_stop: Callable[[], bool] | None
+) -> None:
+    """Hand the items to the executor; the stop check only to one that takes it (plugins may not)."""
+    if should_stop is None:
+        executor.execute(items, on_done)
+        return
+    if "should_stop" not in inspect.signature(executor.execute).parameters:
+        raise RunnerError(f"executor {executor.name!r} cannot stop on a run budget; drop --run-budget-*")
+    executor.execute(items, on_done, should_stop=should_stop)
+
+
+def _check_run_budget_price(cfg: RunConfig) -> None:
+    """A USD run budget needs the model's price: refuse before anything starts when it is unknown."""
+    if cfg.run_budget.max_usd is None or not cfg.model:
+        return
+    from chipsmith.config import load_settings
+    from chipsmith.llm.errors import LLMError
+    from chipsmith.llm.prices import DEFAULT_PRICES, price_for
+    from chipsmith.llm.spec import parse_spec
+
+    try:
+        spec = parse_spec(cfg.model)
+    except LLMError as exc:
+        raise RunnerError(str(exc)) from exc
+    if price_for(spec, {**DEFAULT_PRICES, **load_settings().llm_prices}) is None:
+        raise RunnerError(
+            f"--run-budget-usd: the price of {cfg.model} is unknown; add it to llm_prices in chipsmith.toml"
+        )
 
 
 def load_run(home: Path, run: str) -> tuple[str, list[RunRecord]]:

@@ -132,6 +132,18 @@ def run_cmd(
     budget_calls: int | None = typer.Option(
         None, "--budget-calls", min=1, help="LLM agents: model calls per solve."
     ),
+    budget_tool_calls: int | None = typer.Option(
+        None, "--budget-tool-calls", min=1, help="LLM agents: tool calls per solve."
+    ),
+    run_budget_usd: float | None = typer.Option(
+        None, "--run-budget-usd", min=0, help="LLM agents: USD for the whole run (no new solve past it)."
+    ),
+    run_budget_tokens: int | None = typer.Option(
+        None, "--run-budget-tokens", min=1, help="LLM agents: tokens for the whole run."
+    ),
+    run_budget_calls: int | None = typer.Option(
+        None, "--run-budget-calls", min=1, help="LLM agents: model calls for the whole run."
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="LLM agents: do not reuse cached model replies."),
     protocol: Literal["native", "text"] | None = typer.Option(
         None, "--protocol", help="LLM agents: tool protocol (default: per model; text for local)."
@@ -145,6 +157,7 @@ def run_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
     """Evaluate every (task, sample); results append to <home>/runs/<run-id>/results.jsonl."""
+    from chipsmith.benchmarks.run_budget import RunBudget
     from chipsmith.benchmarks.runner import RunConfig
     from chipsmith.config import load_settings
 
@@ -152,14 +165,17 @@ def run_cmd(
         jobs=jobs, executor=executor, ray_address=ray_address, sandbox=sandbox, model=model
     )
     budget = {"max_usd": budget_usd, "max_tokens": budget_tokens, "max_wall_s": budget_wall,
-              "max_model_calls": budget_calls}  # fmt: skip
+              "max_model_calls": budget_calls, "max_tool_calls": budget_tool_calls}  # fmt: skip
+    run_budget = RunBudget(
+        max_usd=run_budget_usd, max_tokens=run_budget_tokens, max_model_calls=run_budget_calls
+    )
     cfg = RunConfig(
         suite=suite, agent=agent, model=model or settings.model, samples=samples, jobs=settings.jobs,
         run_id=run_id, executor=settings.executor, ray_address=settings.ray_address, sandbox=sandbox,
         backend=backend, tasks=tasks, home=settings.home, ppa=not no_ppa, ppa_timeout_s=ppa_timeout,
         spec_level=spec_level, budget={k: v for k, v in budget.items() if v is not None}, protocol=protocol,
         cache=not no_cache, agent_options=parse_agent_options(agent_option) | ({"search": search} if search else {}),
-        optimize=optimize, optimize_budget_s=optimize_budget,
+        optimize=optimize, optimize_budget_s=optimize_budget, run_budget=run_budget,
     )  # fmt: skip
     _execute(cfg, json_out)
 
@@ -237,6 +253,8 @@ def _execute(cfg: Any, json_out: bool) -> None:
     else:
         prog.print_summary(summary, cfg.home)
         _print_agent(summary)
+    if summary.stopped:
+        typer.echo(f"stopped: {summary.stopped}", err=True)
 
 
 def _print_agent(summary: Any) -> None:

@@ -115,3 +115,27 @@ def test_ray_executor_gives_the_same_records(tmp_path: Path, script: str) -> Non
         return out
 
     assert recs("ray") == recs("local") and recs("ray")[0]["iterations"] == 2
+
+
+def test_a_run_budget_stops_new_solves_and_a_higher_one_continues(tmp_path: Path, script: str) -> None:
+    from chipsmith.benchmarks.run_budget import RunBudget
+
+    store = ResultStore(tmp_path / "home" / "runs" / "r1" / "results.jsonl")
+    first = run_benchmark(cfg(tmp_path, script, samples=3, run_budget=RunBudget(max_model_calls=2)))
+    assert first.records == 1 and [r.model_calls for r in store.read()] == [2]  # kept, not lost
+    assert first.stopped and first.stopped.startswith("run budget reached: 2 model calls made of 2")
+    assert "2 samples not started" in first.stopped
+    with pytest.raises(RunnerError, match="nothing started"):  # the same cap: refused up front
+        run_benchmark(cfg(tmp_path, script, samples=3, run_budget=RunBudget(max_model_calls=2)))
+    more = run_benchmark(cfg(tmp_path, script, samples=3, run_budget=RunBudget(max_model_calls=6)))
+    assert more.records == 3 and more.stopped is None  # same run (not part of its identity)
+    assert sorted(r.sample for r in store.read()) == [0, 1, 2]
+
+
+def test_a_usd_run_budget_needs_a_known_price(tmp_path: Path) -> None:
+    from chipsmith.benchmarks.run_budget import RunBudget
+
+    model = "openai-compatible:nobody-priced-this@http://127.0.0.1:9/v1"
+    with pytest.raises(RunnerError, match="price of .* is unknown"):
+        run_benchmark(cfg(tmp_path, model, run_budget=RunBudget(max_usd=1.0)))
+    assert not (tmp_path / "home" / "runs" / "r1").exists()  # refused before anything was written
