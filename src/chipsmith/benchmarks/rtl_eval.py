@@ -188,7 +188,7 @@ def _optimized(
     task: Task, candidate: Candidate, sandbox: Any, cache: Path, goal: str, budget_s: float
 ) -> dict[str, Any]:
     """``opt_*`` metrics: the same recipe search for the reference and the candidate."""
-    from chipsmith.tools.optimize.bench import optimized_metrics, optimized_ppa
+    from chipsmith.benchmarks.rtl_optimize import optimized_metrics, optimized_ppa
 
     top, kw = task.public.top, {"goal": goal, "budget_s": budget_s, "sandbox": sandbox, "cache_dir": cache}
     ref = optimized_ppa(candidate_sources(_as_text(reference_design(task))), top, **kw)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from chipsmith.benchmarks.results import ResultStore
+from chipsmith.benchmarks.rtl_optimize import optimized_metrics
 from chipsmith.benchmarks.runner import RunConfig, run_benchmark
-from chipsmith.tools.optimize.bench import optimized_metrics
 from helpers import require_tool
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from chipsmith.benchmarks._cache import JsonCache, content_key, files_key
+from chipsmith._cache import JsonCache, content_key, files_key
 
 CACHE_VERSION = 1
 FIELDS = ("area_um2", "delay_ps", "power_w")
