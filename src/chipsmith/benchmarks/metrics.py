@@ -71,6 +71,9 @@ class RunSummary(BaseModel):
     ppa_geomean: dict[str, float | None] = Field(default_factory=dict)
     """area/delay/power: geometric mean of candidate/reference over correct samples with PPA."""
     ppa_samples: int = 0
+    opt_ppa_geomean: dict[str, float | None] = Field(default_factory=dict)
+    """The same after the recipe search (``bench run --optimize``) on both sides; empty without it."""
+    opt_ppa_samples: int = 0
     tasks_beating_reference: int = 0
     """Tasks with a correct sample that is no worse in area, delay and power and better in one."""
     kernel: dict[str, float | None] = Field(default_factory=dict)
@@ -113,14 +116,22 @@ def mean_pass_at_k(stats: list[TaskStats], k: int) -> float | None:
     return sum(pass_at_k(s.n, s.c, k) for s in eligible) / len(eligible)
 
 
-def ppa_ratios(record: RunRecord) -> dict[str, float]:
-    """The candidate/reference ratios a correct RTL record carries (``<key>_ratio`` metrics)."""
+def ppa_ratios(record: RunRecord, prefix: str = "") -> dict[str, float]:
+    """The candidate/reference ratios a correct RTL record carries (``<key>_ratio`` metrics; with
+    ``prefix="opt_"`` the ratios after the recipe search of ``--optimize``)."""
     out = {}
     for key in PPA_KEYS:
-        val = record.metrics.get(f"{key}_ratio")
+        val = record.metrics.get(f"{prefix}{key}_ratio")
         if isinstance(val, int | float) and val > 0:
             out[key] = float(val)
     return out
+
+
+def ppa_geomeans(records: list[RunRecord], prefix: str) -> tuple[int, dict[str, float | None]]:
+    """Correct RTL samples with ratios, and the geometric mean of each ratio over them."""
+    correct = [ppa_ratios(r, prefix) for r in records if r.verdict == "pass" and r.kind == "rtl"]
+    correct = [c for c in correct if c]
+    return len(correct), {k: geomean(c[k] for c in correct if k in c) for k in PPA_KEYS}
 
 
 def beats_reference(ratios: dict[str, float]) -> bool:
@@ -179,10 +190,9 @@ def summarize(records: list[RunRecord], run_id: str = "") -> RunSummary:
     for group in sorted({f"{s.category}/{s.subcategory}" for s in stats if s.subcategory}):
         val = mean_pass_at_k([s for s in stats if f"{s.category}/{s.subcategory}" == group], 1)
         summary.pass_at_1_by_subcategory[group] = round(val or 0.0, 6)
-    correct = [ppa_ratios(r) for r in records if r.verdict == "pass" and r.kind == "rtl"]
-    correct = [c for c in correct if c]
-    summary.ppa_samples = len(correct)
-    summary.ppa_geomean = {k: geomean(c[k] for c in correct if k in c) for k in PPA_KEYS}
+    summary.ppa_samples, summary.ppa_geomean = ppa_geomeans(records, "")
+    summary.opt_ppa_samples, opt = ppa_geomeans(records, "opt_")
+    summary.opt_ppa_geomean = opt if summary.opt_ppa_samples else {}
     best = {r.task for r in records if r.verdict == "pass" and beats_reference(ppa_ratios(r))}
     summary.tasks_beating_reference = len(best)
     summary.kernel = kernel_metrics(records)

@@ -80,4 +80,8 @@ class RunProgress:
             out.print(
                 f"  PPA geomean vs reference: area {area:.3f}, delay {delay if delay is None else round(delay, 3)}"
             )
+        opt = summary.opt_ppa_geomean
+        if opt.get("area") is not None:
+            figs = ", ".join(f"{k} {v:.3f}" for k, v in opt.items() if v is not None)
+            out.print(f"  PPA geomean vs reference after --optimize (both sides searched): {figs}")
         out.print(f"  results: {home / 'runs' / summary.run_id / 'results.jsonl'}")

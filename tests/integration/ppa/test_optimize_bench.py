@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from chipsmith.benchmarks.metrics import summarize
 from chipsmith.benchmarks.results import ResultStore
-from chipsmith.benchmarks.rtl_optimize import optimized_metrics
 from chipsmith.benchmarks.runner import RunConfig, run_benchmark
 from helpers import require_tool
 
@@ -27,11 +27,4 @@ def test_reference_run_reports_ppa_before_and_after_optimisation(tmp_path: Path)
     # adp is the goal and the default flow is a candidate of the search: never worse after it.
     assert m["opt_area_um2"] * m["opt_delay_ps"] <= m["area_um2"] * m["delay_ps"] * (1 + 1e-9)
     assert any((tmp_path / "cache" / "bench" / "optimize").iterdir())
-
-
-def test_optimized_metrics_name_the_side_that_failed() -> None:
-    ok = {"area_um2": 2.0, "delay_ps": 100.0, "power_w": 1e-5}
-    assert optimized_metrics({"error": "x"}, ok) == {"opt_error": "candidate: x"}
-    assert optimized_metrics(ok, {"error": "y"}) == {"opt_error": "reference: y"}
-    m = optimized_metrics({**ok, "area_um2": 1.0}, ok)
-    assert m["opt_area_ratio"] == 0.5 and m["opt_ref_area_um2"] == 2.0 and m["opt_delay_ratio"] == 1.0
+    assert summarize([rec]).opt_ppa_geomean["area"] == 1.0
