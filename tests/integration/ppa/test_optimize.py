@@ -200,3 +200,30 @@ def test_the_default_recipe_measures_exactly_what_chipsmith_synth_does(local_san
         plain.cell_count,
     )
     assert lib.gain_delays is False  # the bundled 2x2-table library: ABC's `map` would abort
+
+
+FA = b"module fa(input a, input b, input ci, output s, output co);\n  assign {co, s} = a + b + ci;\nendmodule\n"
+RCA4 = b"""module rca4(input [3:0] a, input [3:0] b, input ci, output [3:0] s, output co);
+  wire [4:0] c;
+  assign c[0] = ci;
+  genvar i;
+  generate for (i = 0; i < 4; i = i + 1) begin : g
+    fa u(.a(a[i]), .b(b[i]), .ci(c[i]), .s(s[i]), .co(c[i + 1]));
+  end endgenerate
+  assign co = c[4];
+endmodule
+"""
+
+
+def test_an_unseen_hierarchical_design_is_seeded_from_the_nearest_design_in_the_history(
+    local_sandbox, tmp_path: Path
+) -> None:
+    optimize(
+        ref("adder8"), top="adder8", config=quick(max_evaluations=4), home=tmp_path, sandbox=local_sandbox
+    )
+    res = optimize(
+        {"fa.v": FA, "rca4.v": RCA4}, top="rca4", config=quick(), home=tmp_path, sandbox=local_sandbox
+    )
+    assert res.history_seeds >= 1  # adder8's recipes: the only design in the history
+    assert res.best is not None and res.best.proven is True and res.best.ratio <= 1.0
+    assert all(c.proven for c in res.front)
