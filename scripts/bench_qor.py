@@ -13,6 +13,7 @@ and counts the evaluations it needed. Writes ``OUT/qor.json`` and ``OUT/qor.md``
         [--budget 60] [--jobs 2] [--tasks GLOB] [--out bench-out/qor] [--no-pass2]
     .venv/bin/python scripts/bench_qor.py --compare-strategies --evaluations 30 --tasks 'alu8,mac8,...'
     .venv/bin/python scripts/bench_qor.py --scaling --evaluations 24 --tasks 'alu8,...'
+    .venv/bin/python scripts/bench_qor.py --leave-one-out --out bench-out/qor [--liberty ...] [--tasks ...]
 
 Other work on the machine slows every evaluation and so shrinks what a fixed time budget buys:
 the script records ``os.getloadavg()`` before and after each library.
@@ -179,9 +180,36 @@ def pass2(
     hit = evals_to(res.trace, first["score"])
     return {
         "evaluations_to_target": hit,
+        "evaluations": res.evaluations,
         "pass1_reached_at": first["reached_at"],
         "history_seeds": res.history_seeds,
     }
+
+
+def leave_one_out(args: argparse.Namespace) -> dict[str, Any]:
+    """Pass 2 again, each design seeded by a history WITHOUT its own records (only the other
+    designs' recipes), from a finished run's ``OUT/qor.json`` and ``OUT/home``: does retrieval
+    generalize, or does pass 2 only recall the design's own best recipe?"""
+    sandbox = LocalSandbox()
+    done = json.loads((args.out / "qor.json").read_text())
+    paths = {p.name: p for p in args.liberty}
+    out: dict[str, Any] = {"libraries": []}
+    for lib_result in done["libraries"]:
+        lib_path = paths.get(lib_result["library"])
+        lib = prepare_library([lib_path] if lib_path else None, sandbox)
+        lines = (args.out / "home" / lib.digest / "optimizer" / "recipes.jsonl").read_text().splitlines()
+        rows: dict[str, Any] = {}
+        for task_id, design, reset in designs(args.tasks):
+            if task_id not in lib_result["rows"]:
+                continue
+            home = args.out / "loo" / lib.digest / task_id
+            (home / "optimizer").mkdir(parents=True, exist_ok=True)
+            others = [ln for ln in lines if json.loads(ln).get("design") != task_id]
+            (home / "optimizer" / "recipes.jsonl").write_text("".join(ln + "\n" for ln in others))
+            rows[task_id] = pass2(args, lib_result["rows"][task_id], design, reset, lib_path, home, sandbox)
+            print(f"[{lib.label}] leave-one-out {task_id}: {rows[task_id]}", flush=True)
+        out["libraries"].append({"library": lib.label, "rows": rows, "load": os.getloadavg()})
+    return out
 
 
 def _libs(lib_path: Path | None) -> list[Path] | None:
@@ -367,8 +395,13 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--equiv-engines", action="store_true", help="compare the SAT and ABC engines")
     ap.add_argument("--equiv-timeout", type=float, default=120.0)
+    ap.add_argument("--leave-one-out", action="store_true",
+                    help="pass 2 again on a finished --out, each design without its own history records")  # fmt: skip
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.leave_one_out:
+        (args.out / "loo.json").write_text(json.dumps(leave_one_out(args), indent=2))
+        return 0
     if args.compare_strategies:
         (args.out / "strategies.json").write_text(json.dumps(compare_strategies(args, args.out), indent=2))
         return 0
