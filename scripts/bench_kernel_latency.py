@@ -3,10 +3,11 @@
 Usage: .venv/bin/python scripts/bench_kernel_latency.py [--repeat N] [--json]
 
 Checks the ReLU test task's honest cpp and triton solutions (tests/data/kernels/tasks/01_relu) and
-the reference control (torch): each check is one sandboxed supervisor run (torch imported by the
-supervisor and by the zygote in parallel, the worker forked, every case, the ablation run). The
+the reference control (torch): each check is one sandboxed supervisor run (torch imported once by the
+supervisor, the zygote forked from it, the worker forked, every case, the ablation run). The
 first run of each backend is reported separately (cold file cache, first g++ build). Goals: cpp
-< 2.5 s, triton < 10 s. Reports the load average and, per backend, where the supervisor's time went.
+< 2.5 s, triton < 10 s. Reports the load average, per backend the CPU seconds a check costs (host +
+sandboxed processes: less load-sensitive than wall time) and where the supervisor's time went.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -23,6 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 GOALS = {"cpp": 2.5, "triton": 10.0, "torch": 2.5}
+
+
+def host_cpu_s() -> float:
+    """CPU seconds of this process and its reaped children (g++ builds) so far."""
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 def main() -> int:
@@ -45,11 +55,14 @@ def main() -> int:
         else:
             src = task.hidden.files[task.hidden.solutions[backend]].decode()
             cand = Candidate(task_id=task.id, files={"candidate.py": src}, backend=backend)
-        times, verdicts, phases = [], [], []
+        times, verdicts, phases, cpus = [], [], [], []
         for _ in range(args.repeat + 1):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), host_cpu_s()
             res = evaluate(task, cand, time=False)
             times.append(time.perf_counter() - t0)
+            # CPU is what load inflates least: the host's own share plus the sandboxed run's
+            # (supervisor, zygote, workers), reported by the supervisor inside its signed result.
+            cpus.append(host_cpu_s() - c0 + float(res.metrics.get("sandbox_cpu_s") or 0.0))
             verdicts.append(res.failure_class)
             phases.append(res.metrics.get("phase_s") or {})
         warm = times[1:]
@@ -59,6 +72,7 @@ def main() -> int:
                 "first_s": round(times[0], 2),
                 "median_s": round(statistics.median(warm), 2),
                 "min_s": round(min(warm), 2),
+                "cpu_median_s": round(statistics.median(cpus[1:]), 2),
                 "goal_s": GOALS[backend],
                 "verdicts": sorted(set(verdicts)),
                 "cases": res.metrics.get("cases"),
@@ -77,6 +91,7 @@ def main() -> int:
                 f"{r['backend']:7s} first {r['first_s']:5.2f}s  median {r['median_s']:5.2f}s  min {r['min_s']:5.2f}s"
                 f"  ({ok} the {r['goal_s']:g}s goal; {r['cases']} cases; {r['verdicts']})"
             )
+            print(f"        CPU per check (host + sandboxed processes): median {r['cpu_median_s']:.2f}s")
             print(f"        supervisor marks (s since its start): {r['supervisor_s']}")
     return 0
 

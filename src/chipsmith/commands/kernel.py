@@ -75,7 +75,10 @@ def _print_result(result) -> None:  # type: ignore[no-untyped-def]
         from chipsmith.tools.kernels.findings import MECHANISMS
 
         how = MECHANISMS.get(m["caught_by"], m["caught_by"])
+        also = [MECHANISMS.get(x, x) for x in m.get("caught_by_all", []) if x != m["caught_by"]]
         con.print(f"caught by: {how}", highlight=False, markup=False)
+        if also:
+            con.print(f"also caught by: {'; '.join(also)}", highlight=False, markup=False)
     if m.get("candidate_ms") is not None:
         sp = m.get("speedup")
         con.print(

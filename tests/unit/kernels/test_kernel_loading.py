@@ -53,7 +53,8 @@ def test_scale_and_variants() -> None:
     assert fit == {"batch_size": 128, "dim": 12288}
     shapes = variants(fit)
     assert shapes[0] == fit and shapes[1] == {"batch_size": 64, "dim": 6144}
-    assert all(v % 2 == 1 for v in shapes[2].values())
+    # Same keys first: all() over an empty shape would pass vacuously.
+    assert set(shapes[2]) == set(fit) and all(v % 2 == 1 for v in shapes[2].values())
 
 
 def test_controls_are_torch_candidates() -> None:

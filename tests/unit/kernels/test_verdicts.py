@@ -142,6 +142,16 @@ def test_ablation_that_changes_nothing_is_cheat_but_not_when_the_output_is_wrong
     assert wrong.status == "mismatch"  # an output that is wrong anyway is a mismatch, not an ablation cheat
 
 
+def test_a_trusted_mechanism_is_named_before_the_workers_own_evidence() -> None:
+    """The dispatch guard runs in the candidate's process: when the ablation run also caught the
+    cheat, the verdict is reported by the ablation run, and both are listed."""
+    rep = judge(result(unchanged=[[8, 8]], bad_ops={"relu": 1}), JOB, KEY, SPEC, True)
+    assert rep.status == "cheat" and rep.findings[0]["mechanism"] == "guard"
+    assert rep.caught_by == "ablation" and rep.metrics["caught_by_all"] == ["guard", "ablation"]
+    alone = judge(result(bad_ops={"relu": 1}), JOB, KEY, SPEC, True)
+    assert alone.caught_by == "guard" and alone.metrics["caught_by_all"] == ["guard"]
+
+
 def test_failing_ablation_run_is_cheat() -> None:
     meta = json.loads(result().files["result.json"])
     meta["ablation_fatal"] = "runtime: the candidate (ablation) crashed"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
 import time
 
 from chipsmith.registry import KERNEL_BACKENDS
 from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.base import CompileResult, KernelBackend, string_constant
-from chipsmith.tools.kernels.cpp_runtime import CompileError, build_cpp, library_key
+from chipsmith.tools.kernels.cpp_runtime import MARCH_ENV, CompileError, build_cpp, library_key
 
 DIAGNOSTIC_CHARS = 6000
 """The compiler's diagnostics kept in a failed build's report (for an agent's feedback)."""
@@ -19,6 +20,11 @@ class CppBackend(KernelBackend):
     """C++ kernels on the CPU: correctness and speed are both measurable here."""
 
     name = "cpp"
+
+    def worker_env(self) -> dict[str, str]:
+        # The worker names the verified library by the same key as the host, flags included.
+        march = os.environ.get(MARCH_ENV)
+        return super().worker_env() | ({MARCH_ENV: march} if march else {})
 
     def libraries(self, src: str) -> list[tuple[str, bytes]]:
         cpp = string_constant(src, "CPP_SOURCE")

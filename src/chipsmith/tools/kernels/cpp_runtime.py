@@ -13,11 +13,25 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 CXXFLAGS = ["-O3", "-march=native", "-fopenmp", "-shared", "-fPIC", "-std=c++17"]
+MARCH_ENV = "CHIPSMITH_CPP_MARCH"
+"""Overrides ``-march=native`` (e.g. ``x86-64``: SSE2, no FMA; ``x86-64-v3``: AVX2 + FMA): builds
+as another x86-64 CPU would, to check that results do not depend on the instruction set."""
+
+
+def cxxflags() -> list[str]:
+    """g++ flags: ``CXXFLAGS`` with ``-march`` from ``CHIPSMITH_CPP_MARCH`` when set."""
+    march = os.environ.get(MARCH_ENV, "").strip()
+    if not march:
+        return list(CXXFLAGS)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", march):
+        raise CompileError(f"{MARCH_ENV}={march!r} is not a -march name")
+    return [f"-march={march}" if f.startswith("-march=") else f for f in CXXFLAGS]
 
 
 class CompileError(RuntimeError):
@@ -63,7 +77,7 @@ def cpu_signature() -> str:
 
 def library_key(source: str) -> str:
     """Pure given the CPU: the digest naming the library built from ``source``."""
-    return hashlib.sha256((source + " ".join(CXXFLAGS) + cpu_signature()).encode()).hexdigest()[:20]
+    return hashlib.sha256((source + " ".join(cxxflags()) + cpu_signature()).encode()).hexdigest()[:20]
 
 
 def provided_library(digest: str) -> str | None:
@@ -82,7 +96,7 @@ def provided_library(digest: str) -> str | None:
 
 def build_command(src: Path, out: Path) -> list[str]:
     """Pure: the g++ command that builds ``src`` into ``out``."""
-    return ["g++", *CXXFLAGS, str(src), "-o", str(out)]
+    return ["g++", *cxxflags(), str(src), "-o", str(out)]
 
 
 def build_cpp(source: str) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from chipsmith.sandbox.base import ExecResult
+from chipsmith.tools.kernels.anticheat import Finding
 from chipsmith.tools.kernels.findings import (
     MECHANISMS,
     ablation_findings,
@@ -91,6 +92,8 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
     if mismatch and mismatch[0] == "precision":
         findings.append(finding("precision-downgrade", mismatch[1]))
     metrics: dict[str, Any] = {"seed": meta.get("seed"), "phase_s": meta.get("marks")}
+    if isinstance(meta.get("cpu_s"), (int, float)):
+        metrics["sandbox_cpu_s"] = meta["cpu_s"]
     if any(isinstance(r, dict) and r.get("fp64_error") for r in cases.values()):
         metrics["fp64_skipped"] = sum(
             1 for r in cases.values() if isinstance(r, dict) and r.get("fp64_error")
@@ -98,7 +101,8 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
     metrics["flags"] = audit_flags(meta)
     metrics["watch"] = watch_summary(meta)
     if findings:
-        first = findings[0]
+        first = lead_finding(findings)
+        metrics["caught_by_all"] = list(dict.fromkeys(f.mechanism for f in findings if f.mechanism))
         return CheckReport(
             status="cheat",
             message=first.message,
@@ -115,6 +119,12 @@ def judge(res: ExecResult, job: dict[str, Any], key: bytes, spec: CheckSpec, tim
     metrics.update({k: v for k, v in timing.items() if k != "flags"})
     metrics["flags"] += timing["flags"]
     return CheckReport(status="pass", message=f"{len(keys)} cases correct", cases=len(keys), metrics=metrics)
+
+
+def lead_finding(findings: list[Finding]) -> Finding:
+    """The finding a verdict is reported by: the first one from a mechanism outside the candidate's
+    reach; the worker's own evidence (``guard``) only when nothing else caught it."""
+    return next((f for f in findings if f.mechanism not in (None, "guard")), findings[0])
 
 
 def watch_summary(meta: dict[str, Any]) -> dict[str, Any]:
