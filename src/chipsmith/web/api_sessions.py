@@ -28,6 +28,8 @@ class NewSession(BaseModel):
 
 class Message(BaseModel):
     text: str = Field(min_length=1, max_length=20000)
+    model: str | None = Field(default=None, max_length=500)
+    """Another model for this turn (as ``chipsmith chat --resume ID --model M``); None: the session's."""
 
 
 def running(state: WebState, info: Any) -> bool:
@@ -91,7 +93,7 @@ def send(ref: str, body: Message, state: WebState = Depends(get_state)) -> dict[
 
     s = state.session(ref)
     try:
-        state.live.send(s.id, body.text)
+        state.live.send(s.id, body.text, model=body.model or None)
     except SessionBusy as exc:
         raise HTTPException(409, str(exc)) from None
     return {"session": s.id, "started": True}

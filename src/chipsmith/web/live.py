@@ -29,9 +29,10 @@ WAIT_S = 10.0
 class TurnBuffer:
     """The events of one turn run by this process, in order; readers wait on ``after``."""
 
-    def __init__(self, session: str, request: str) -> None:
+    def __init__(self, session: str, request: str, model: str | None = None) -> None:
         self.session = session
         self.request = request
+        self.model = model
         self.events: list[dict[str, Any]] = []
         self.done = False
         self.live: Any = None
@@ -73,7 +74,7 @@ class LiveSessions:
         buf = self.buffer(session_id)
         return buf is not None and not buf.done
 
-    def send(self, session_id: str, text: str) -> TurnBuffer:
+    def send(self, session_id: str, text: str, model: str | None = None) -> TurnBuffer:
         """Start a turn of ``session_id`` in a worker thread; SessionBusy when one runs anywhere."""
         with self._lock:
             current = self._buffers.get(session_id)
@@ -81,7 +82,7 @@ class LiveSessions:
                 raise SessionBusy("a turn is already running in this session")
             if self.manager.store.load(session_id).status == "running":
                 raise SessionBusy("a turn is running in this session in another process (chipsmith chat?)")
-            buf = TurnBuffer(session_id, text)
+            buf = TurnBuffer(session_id, text, model)
             self._buffers[session_id] = buf
         threading.Thread(target=self._run, args=(buf,), name=f"web-turn-{session_id}", daemon=True).start()
         return buf
@@ -97,7 +98,7 @@ class LiveSessions:
     def _run(self, buf: TurnBuffer) -> None:
         session = None
         try:
-            session = self.manager.open(buf.session)
+            session = self.manager.open(buf.session, model=buf.model)
             buf.live = session
             session.run_turn(buf.request, on_event=lambda e: buf.add(e.model_dump(mode="json")))
         except Exception as exc:  # a model that cannot be opened, a busy lock: one line to the page

@@ -130,6 +130,18 @@ def test_a_waveform_cut_short_by_a_killed_simulation_is_still_shown(api, session
     assert meta.status_code == 200 and "tb.dut.q" in meta.json()["signals"]
 
 
+def test_a_damaged_tail_that_makes_pywellen_panic_is_read_by_the_tolerant_reader(api, session):
+    # an unknown signal id in the body: pywellen 0.25 panics (PanicException, a BaseException)
+    _add_vcd(session, None)
+    text = (DATA / "counter4.vcd").read_text()
+    (session.workspace.root / "sim" / "bad.vcd").write_text(text.rsplit("\n", 5)[0] + "\n1~~\n#99\n")
+    meta = api.get(f"/api/s/{session.id}/wave/meta", params={"path": "sim/bad.vcd"})
+    assert meta.status_code == 200, meta.text
+    q = {"path": "sim/bad.vcd", "signals": ["tb.dut.q"], "t0": 100000, "t1": 125000, "buckets": 100}
+    rows = api.get(f"/api/s/{session.id}/wave/window", params=q).json()["rows"]
+    assert rows[0]["changes"][:2] == [[100000, "9"], [105000, "0"]]
+
+
 def test_a_rewritten_waveform_is_read_again(tmp_path):
     from chipsmith.web.wave_store import WaveStore
 

@@ -165,7 +165,7 @@
     if (!text) return;
     try {
       busy(true);
-      await CS.api(`/api/sessions/${encodeURIComponent(sid)}/messages`, { json: { text } });
+      await CS.api(`/api/sessions/${encodeURIComponent(sid)}/messages`, { json: { text, model: CS.$("#turn-model").value.trim() || null } });
       CS.$("#message").value = "";
       follow();
     } catch (err) {
