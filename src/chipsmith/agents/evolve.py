@@ -8,7 +8,9 @@ prompt) are spread over the islands; then each step picks an island round-robin 
 mutation of a tournament winner, or with ``crossover_rate`` a crossover with the best kernel of
 another island; every ``migrate_every`` steps each island's best is copied to the next island.
 While no kernel is correct, the step repairs the latest answer that has code (its feedback in
-the prompt). Selection is by speed only (geometric mean speedup over the timed shapes).
+the prompt). Selection is by speed only: the geometric mean over the timed shapes of the speedup
+against the fastest eager time the solve has seen at that shape (so the kernels' own times decide,
+not the noise of each check's eager timing).
 
 The state is written after every answer (atomically), so a killed run resumes with the same
 population, lineage, counters and spending (``EvolveState.load``).
@@ -43,6 +45,8 @@ class Attempt(BaseModel):
     problem: str | None = None
     """Why the reply held no usable file (then ``verdict`` is None)."""
     verdict: Verdict | None = None
+    same_as: int | None = None
+    """The earlier answer with the very same file (its verdict is reused; it joins no population)."""
     summary: str = ""
 
     @property
@@ -57,12 +61,16 @@ class Attempt(BaseModel):
     def fitness(self) -> float | None:
         return self.verdict.fitness() if self.verdict is not None else None
 
-    def rank(self) -> tuple[int, float, int]:
+    def speed(self, eager: dict[int, float] | None = None) -> float:
+        """The selection key: speedup against the solve's fastest eager times (0: none)."""
+        return (self.verdict.fitness(eager) if self.verdict is not None else None) or 0.0
+
+    def rank(self, eager: dict[int, float] | None = None) -> tuple[int, float, int]:
         """Order for "best so far": correct and fast first, then the nearest miss; cheats last."""
         if self.verdict is None or self.flagged or self.code is None:
             return (-1, 0.0, 0)
         if self.correct:
-            return (1, self.fitness or 0.0, 0)
+            return (1, self.speed(eager), 0)
         fc = self.verdict.failure_class
         return (0, 0.0, -(FAILURE_ORDER.index(fc) if fc in FAILURE_ORDER else len(FAILURE_ORDER)))
 
@@ -71,6 +79,8 @@ def summary_of(a: Attempt) -> str:
     """Pure: one line for events, prompts and the transcript."""
     if a.verdict is None:
         return f"no kernel in the reply: {a.problem or 'no code'}"[:200]
+    if a.same_as is not None:
+        return f"the same file as answer {a.same_as} (its verdict again: {a.verdict.failure_class})"
     v = a.verdict
     if v.correct:
         fit = a.fitness
@@ -141,15 +151,26 @@ class EvolveState(BaseModel):
 
     def best_attempt(self) -> Attempt | None:
         """The best answer so far by ``Attempt.rank``; never a flagged one or one without code."""
+        eager = self.eager_ms()
         ranked = [a for a in self.attempts if a.rank()[0] >= 0]
-        return max(ranked, key=lambda a: a.rank()) if ranked else None  # max keeps the earliest of equals
+        # max keeps the earliest of equals
+        return max(ranked, key=lambda a: a.rank(eager)) if ranked else None
+
+    def eager_ms(self) -> dict[int, float]:
+        """Pure: per timed shape index, the fastest eager PyTorch time any check of the solve saw."""
+        out: dict[int, float] = {}
+        for a in self.attempts:
+            for t in a.verdict.timings if a.verdict is not None else []:
+                if t.baseline_ms and t.baseline_ms > 0:
+                    out[t.index] = min(out.get(t.index, t.baseline_ms), t.baseline_ms)
+        return out
 
     def add(self, a: Attempt, island_size: int) -> bool:
         """Record an answer; a correct one joins its island. True when it is the new best kernel."""
         a.summary = a.summary or summary_of(a)
         self.attempts.append(a)
         before = self.best
-        if a.correct:
+        if a.correct and a.same_as is None:
             isl = self.islands[(a.island or 0) % len(self.islands)]
             isl.members = self._sorted(isl.members + [a.id])[: max(1, island_size)]
         best = self.best_attempt()
@@ -160,7 +181,8 @@ class EvolveState(BaseModel):
         return improved
 
     def _sorted(self, ids: list[int]) -> list[int]:
-        return sorted(dict.fromkeys(ids), key=lambda i: -(self.get(i).fitness or 0.0))
+        eager = self.eager_ms()
+        return sorted(dict.fromkeys(ids), key=lambda i: -self.get(i).speed(eager))
 
     def correct_ids(self) -> list[int]:
         return [a.id for a in self.attempts if a.correct]
@@ -219,7 +241,8 @@ class EvolveState(BaseModel):
 def _tournament(rng: random.Random, members: list[int], state: EvolveState, size: int = 2) -> int:
     """The fastest of ``size`` members drawn at random (the only member when there is one)."""
     pool = rng.sample(members, min(size, len(members)))
-    return max(pool, key=lambda i: state.get(i).fitness or 0.0)
+    eager = state.eager_ms()
+    return max(pool, key=lambda i: state.get(i).speed(eager))
 
 
 def step_rng(seed: int, step: int) -> random.Random:

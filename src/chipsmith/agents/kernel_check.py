@@ -79,12 +79,24 @@ class Verdict(BaseModel):
         """Caught cheating by any anti-cheat mechanism: never a parent, never the best."""
         return self.failure_class == "cheat"
 
-    def fitness(self) -> float | None:
-        """Geometric mean speedup over the timed shapes (None: not correct, or nothing timed)."""
-        vals = [t.speedup for t in self.timings if t.speedup is not None and t.speedup > 0]
+    def fitness(self, eager: dict[int, float] | None = None) -> float | None:
+        """Geometric mean speedup over the timed shapes (None: not correct, or nothing timed).
+
+        With ``eager`` (the fastest eager time per shape index seen in the solve, see
+        ``EvolveState.eager_ms``) each speedup is against that instead of this check's own eager
+        time: on a busy machine one shape's eager time varied 20x between checks, which ranked a
+        20x slower kernel above a faster one. Then the order is the kernels' own times'."""
+        vals = [v for t in self.timings if (v := _speedup(t, eager)) is not None and v > 0]
         if not self.correct or not vals:
             return None
         return math.exp(sum(math.log(v) for v in vals) / len(vals))
+
+
+def _speedup(t: ShapeTiming, eager: dict[int, float] | None) -> float | None:
+    base = (eager or {}).get(t.index)
+    if base is None or not t.candidate_ms or t.candidate_ms <= 0:
+        return t.speedup
+    return base / t.candidate_ms
 
 
 def check_shapes(reference: str) -> list[dict[str, int]]:

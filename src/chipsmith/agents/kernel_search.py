@@ -71,7 +71,12 @@ class Search:
             id=self.state.next_id(), origin=op.kind, parents=list(op.parents), island=op.island,
             code=found.code, problem=found.problem,
         )  # fmt: skip
-        if found.code is not None:
+        same = next(
+            (a for a in self.state.attempts if found.code and a.code == found.code and a.verdict), None
+        )
+        if same is not None:  # the very same file again: its verdict stands, no harness run
+            attempt.same_as, attempt.verdict = same.id, same.verdict
+        elif found.code is not None:
             attempt.verdict = self.check(found.code)
             v = attempt.verdict
             self.cannot_run = v.verdict == "unusable" and v.failure_class == "unusable"
@@ -107,7 +112,7 @@ class Search:
         parts = sections(a.verdict, self.state.backend, self.shapes, self.peaks, limit) if a.verdict else None
         return render(
             "kernel_agent_feedback", iteration=a.id, max_iterations=self.opts.max_candidates,
-            s=parts or sections_empty(a), problems=[a.problem] if a.problem else [], best=best,
+            s=parts or sections_empty(a), problems=problems_of(a), best=best,
             instruction=instruction(a.verdict, a.problem, self.opts.search),
         ).strip()  # fmt: skip
 
@@ -212,6 +217,12 @@ class Search:
             "kernel_agent_evolve", operation=op.kind, backend=st.backend, parents=parents,
             recent=[{"id": a.id, "summary": a.summary} for a in recent],
         ).strip()  # fmt: skip
+
+
+def problems_of(a: Attempt) -> list[str]:
+    if a.same_as is not None:
+        return [f"this is the very same file as your answer {a.same_as}: its verdict again; change something"]
+    return [a.problem] if a.problem else []
 
 
 def sections_empty(a: Attempt) -> Any:

@@ -89,6 +89,7 @@ def candidate(
         "tool_calls": 0, "input_tokens": spent.input_tokens, "output_tokens": spent.output_tokens,
         "cost_usd": spent.cost_usd, "wall_s": spent.wall_s, "harness_runs": spent.harness_runs,
         "best": best.id if best else None, "best_fitness": best.fitness if best else None,
+        "best_speed": best.speed(state.eager_ms()) if best else None,
         "examples": examples, "shapes": search.shapes, "state": str(state_path),
     }  # fmt: skip
     t = search.transcript
@@ -106,9 +107,9 @@ def candidate(
 
 def snapshots(state: EvolveState) -> list[dict[str, Any]]:
     """Pure: per answer, its file and which answer was the best so far (what a stop there submits)."""
-    out, best = [], None
+    out, best, eager = [], None, state.eager_ms()
     for a in state.attempts:
-        if a.rank()[0] >= 0 and (best is None or a.rank() > best.rank()):
+        if a.rank(eager)[0] >= 0 and (best is None or a.rank(eager) > best.rank(eager)):
             best = a
         out.append({
             "iteration": a.id, "files": {"candidate.py": a.code} if a.code else None,

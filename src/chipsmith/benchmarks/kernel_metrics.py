@@ -69,5 +69,20 @@ def task_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
         }  # fmt: skip
         row |= {k: roof.get(k) for k in ROOF_KEYS}
         row["note"] = "" if roof else str(r.metrics.get("roofline_note") or "")
+        row["flags"] = timing_tags(r.metrics.get("flags") or [], roof)
         rows.append(row)
     return rows
+
+
+TAGS = (("timings vary", "noisy"), ("review for a loophole", ">10x"), ("small next to the channel", "channel"),
+        ("< 1 us", "<1us"))  # fmt: skip
+
+
+def timing_tags(flags: list[str], roof: dict[str, Any]) -> str:
+    """Pure: short tags for the harness's timing flags, and ``>peak`` when a fraction exceeds 1 (the
+    peaks were measured low, e.g. on a busy machine, or the time is wrong)."""
+    tags = [tag for text, tag in TAGS if any(text in str(f) for f in flags)]
+    fractions = [roof.get(k) for k in ("bandwidth_fraction", "flops_fraction")]
+    if any(isinstance(v, int | float) and v > 1.0 for v in fractions):
+        tags.append(">peak")
+    return " ".join(tags)

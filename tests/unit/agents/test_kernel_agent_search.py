@@ -173,3 +173,34 @@ def test_replies_without_a_kernel_are_named_and_nothing_flagged_is_submitted(
     assert "your reply has no code" in seen[1] and "only cpp code" in seen[2]
     assert cand.files == {} and cand.meta["agent"]["best"] is None
     assert len(FakeCheck.seen) == 1
+
+
+def test_the_same_file_again_reuses_its_verdict_and_joins_no_population(tmp_path: Path, fake: Any) -> None:
+    replies = [kernel("# speed=2.0"), kernel("# speed=2.0"), kernel("# speed=2.0")]
+    cand, tr, state = solve(tmp_path, replies, search="repair", max_candidates=5, patience=2)
+    assert [a["same_as"] for a in state["attempts"]] == [None, 1, 1] and len(FakeCheck.seen) == 1
+    assert state["islands"][0]["members"] == [1] and state["best"] == 1
+    assert cand.meta["agent"]["stop_reason"] == "no_faster"
+    assert "the very same file as your answer 1" in [m.content for m in tr.messages if m.role == "human"][2]
+
+
+def test_selection_ranks_by_the_kernels_own_times_not_each_check_s_eager_noise() -> None:
+    """Measured at load 11: ReLU's eager time was 0.064 ms in one check and 1.2 ms in another, so a
+    kernel 22x slower than another (42.6 vs 1.94 ms) had a speedup only 1.15x lower; a little more
+    noise (2.5 ms here) inverts the order. Selection compares against the fastest eager time seen
+    at each shape, i.e. by the kernels' own times."""
+    from chipsmith.agents.evolve import Attempt, EvolveState
+
+    def passed(aid: int, candidate_ms: float, baseline_ms: float) -> Attempt:
+        t = ShapeTiming(index=0, shape={"N": 4096}, speedup=baseline_ms / candidate_ms,
+                        candidate_ms=candidate_ms, baseline_ms=baseline_ms)  # fmt: skip
+        v = Verdict(verdict="pass", failure_class="pass", cases=1, timings=[t])
+        return Attempt(id=aid, origin="seed", island=0, code=f"# {aid}", verdict=v)
+
+    state = EvolveState.new("relu", "cpp", "evolve", islands=1)
+    slow, fast = passed(1, 42.6, 2.5), passed(2, 1.94, 0.064)
+    assert slow.fitness is not None and fast.fitness is not None and slow.fitness > fast.fitness  # the noise
+    state.add(slow, island_size=4)
+    assert state.add(fast, island_size=4) and state.best == 2
+    assert state.islands[0].members == [2, 1] and state.eager_ms() == {0: 0.064}
+    assert fast.speed(state.eager_ms()) == pytest.approx(0.064 / 1.94)

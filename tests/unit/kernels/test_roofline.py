@@ -85,7 +85,7 @@ def test_cli_prints_the_cached_figures_and_refuses_bad_input(tmp_path: Path) -> 
     data = json.loads(out.stdout)
     assert (data["bandwidth_gbs"], data["gflops"], data["ridge"], data["key"]) == (11.0, 44.0, 4.0, mid.key())
     text = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120).stdout
-    assert "memory bandwidth: 11.0 GB/s" in text and "ridge point: 4.00 FLOP/byte" in text
+    assert "memory bandwidth: 11.0 GB/s (STREAM triad" in text and "ridge point: 4.00 FLOP/byte" in text
     bad = subprocess.run([*cmd, "--device", "tpu"], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "cpu or cuda" in bad.stderr
 

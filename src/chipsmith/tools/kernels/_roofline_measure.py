@@ -39,9 +39,9 @@ extern "C" void triad(double* __restrict a, const double* __restrict b, const do
 """
 TRIAD_ELEMENTS = 1 << 23
 """float64 elements per array: 64 MB each, 192 MB for the three (a 32 MB L3 here)."""
-TRIAD_REPS = 12
-GEMM_N = {"cpu": 2048, "cuda": 8192}
-GEMM_REPS = 6
+TRIAD_REPS = 20
+GEMM_N = {"cpu": 1024, "cuda": 8192}
+GEMM_REPS = 20
 
 
 def _best_and_median(rates: list[float]) -> dict[str, float]:
