@@ -9,7 +9,7 @@ import pytest
 
 from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels._perf import attribute, category
-from chipsmith.tools.kernels._procwatch import unverified_code
+from chipsmith.tools.kernels._procwatch import children_cpu_ns, unverified_code, zombies
 from helpers import require_module
 
 pytestmark = pytest.mark.unit
@@ -124,3 +124,31 @@ def test_seeds_are_derived_per_case_from_the_secret() -> None:
     assert derive_seed(1, "s0_task_0") != derive_seed(2, "s0_task_0")
     assert derive_seed(1, "s0_task_0") != derive_seed(1, "s0_normal_1")
     assert 0 <= derive_seed(123, "t5") < 2**31
+
+
+def test_a_reaped_child_leaves_its_cpu_and_an_unreaped_orphan_is_a_zombie() -> None:
+    """What the supervisor sees of a worker that does its work in a child process that is gone
+    before anyone looks: the child's CPU in the worker's cutime, or a zombie under the subreaper."""
+    import time
+
+    before = children_cpu_ns(os.getpid())
+    pid = os.fork()
+    if pid == 0:  # burn ~50 ms of CPU, then leave
+        end = time.process_time() + 0.05
+        while time.process_time() < end:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert children_cpu_ns(os.getpid()) - before >= 20_000_000
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        for _ in range(500):
+            if pid in zombies({os.getpid()}):
+                break
+            time.sleep(0.002)
+        assert pid in zombies({os.getpid()}) and pid not in zombies({1})
+    finally:
+        os.waitpid(pid, 0)
+    assert pid not in zombies({os.getpid()})

@@ -118,6 +118,8 @@ def test_call_evidence_is_cheat(extra: dict, check: str, mechanism: str) -> None
         ({"worker": {"unverified_code": None}}, "unverified-code"),
         ({"worker": {"gap_cpu_ms": 500.0, "in_call_cpu_ms": 10.0}}, "idle-cpu"),
         ({"worker": {}, "extra_processes": 1}, "child-process"),
+        ({"worker": {"children_cpu_ms": 30.0}}, "child-process"),
+        ({"worker": {}, "ablation": {"children_cpu_ms": 5.0}}, "child-process"),
         ({"worker": {}, "changed_after_reply": True}, "side-work"),
         ({"worker": {"peak_kb": 10 * 2**20}}, "peak-memory"),
     ],

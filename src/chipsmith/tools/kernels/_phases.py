@@ -170,6 +170,7 @@ class Phases:
         ):
             self.meta["changed_after_reply"] = True
         self.extra_procs |= pw.descendants({os.getpid()}) - self.known()
+        self.extra_procs |= pw.zombies({os.getpid(), sess.pid}) - self.known()
         self.running_samples += pw.running_threads(sess.pid) > 0
 
     # ---------------------------------------------------------------- phases

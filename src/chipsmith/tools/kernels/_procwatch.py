@@ -64,6 +64,36 @@ def parent_of(pid: int) -> int | None:
     return int(fields[1])
 
 
+def _stat_fields(pid: int) -> list[str] | None:
+    """``/proc/PID/stat`` after the command name: [state, ppid, ...] (None once reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()
+
+
+def children_cpu_ns(pid: int) -> int:
+    """CPU of ``pid``'s children that exited and were reaped (cutime + cstime): work done in a
+    short-lived child process that is gone before anyone could see it alive."""
+    fields = _stat_fields(pid)
+    if fields is None or len(fields) < 15:
+        return 0
+    return (int(fields[13]) + int(fields[14])) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
+def zombies(parents: set[int]) -> set[int]:
+    """Exited, unreaped children of ``parents``: an orphan the worker left to the supervisor (a
+    child subreaper) shows here once it has exited, where ``descendants`` no longer sees it."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat_fields(int(entry))
+            if fields and len(fields) > 1 and fields[0] == "Z" and int(fields[1]) in parents:
+                found.add(int(entry))
+    return found
+
+
 def descendants(roots: set[int]) -> set[int]:
     """Every live process whose parent chain reaches one of ``roots`` (roots excluded)."""
     parents: dict[int, int] = {}

@@ -106,6 +106,7 @@ class WorkerSession:
         self.calls = 0
         self.last_reply_cpu: int | None = None
         self.gap_ns = 0
+        self.children_ns_at_ready = 0
 
     def failure(self, exc: ch.ChannelError) -> WorkerFailure:
         """What a broken channel means: a timeout, or a crash (with the signal and stderr's last line)."""
@@ -133,7 +134,13 @@ class WorkerSession:
             raise WorkerFailure(str(msg.get("kind", "runtime")), str(msg.get("message", ""))[:2000])
         if msg.get("op") != "ready":
             raise WorkerFailure("runtime", f"the candidate ({self.name}) broke the protocol")
+        # Imports may run helper programs (a library lookup); calls may not: counted from here.
+        self.children_ns_at_ready = pw.children_cpu_ns(self.pid)
         return msg
+
+    def children_cpu_ms(self) -> float:
+        """CPU of child processes the worker ran and reaped since it became ready."""
+        return max(0, pw.children_cpu_ns(self.pid) - self.children_ns_at_ready) / 1e6
 
     def _recv(self) -> dict[str, Any]:
         try:

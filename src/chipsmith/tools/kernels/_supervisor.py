@@ -201,6 +201,7 @@ class Supervisor:
                 "threads": int(st.get("Threads", "0") or 0),
                 "peak_kb": pw.kb(st.get("VmHWM")),
                 "gap_cpu_ms": sess.gap_ns / 1e6,
+                "children_cpu_ms": sess.children_cpu_ms(),
                 "in_call_cpu_ms": sess.in_call_ns / 1e6,
                 "calls": sess.calls,
             }

@@ -38,7 +38,7 @@ TORCH_DTYPES = (
 
 
 class Launches:
-    """Records the tensors passed to Triton kernel launches; in ablation mode, skips the launches."""
+    """Records the tensors passed to Triton kernel launches; in ablation mode, undoes them."""
 
     def __init__(self) -> None:
         self.skip = False
@@ -49,13 +49,21 @@ class Launches:
 
         def wrap(original: Any) -> Any:
             def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
-                for a in list(args) + list(kwargs.values()):
-                    if isinstance(a, torch.Tensor):
-                        base = a.untyped_storage().data_ptr()
-                        self.ranges.append((base, base + a.untyped_storage().nbytes()))
-                if self.skip and not kwargs.get("warmup"):
-                    return None
-                return original(fn, *args, **kwargs)
+                tensors = [a for a in list(args) + list(kwargs.values()) if isinstance(a, torch.Tensor)]
+                for a in tensors:
+                    base = a.untyped_storage().data_ptr()
+                    self.ranges.append((base, base + a.untyped_storage().nbytes()))
+                if not self.skip or kwargs.get("warmup"):
+                    return original(fn, *args, **kwargs)
+                # Ablation: the launch still runs, so it fails exactly where it failed for real (a
+                # kernel that always raises into a torch fallback gains nothing), and then every
+                # buffer it was given is put back: as if the kernel had done nothing.
+                saved = [(a.untyped_storage(), a.untyped_storage().clone()) for a in tensors]
+                try:
+                    return original(fn, *args, **kwargs)
+                finally:
+                    for storage, before in saved:
+                        storage.copy_(before)
 
             return run
 

@@ -98,7 +98,15 @@ def audit_findings(meta: dict[str, Any]) -> list[Finding]:
     if a.get("changed_after_reply"):
         f.append(finding("side-work", "the output area changed after the worker had replied"))
     if a.get("extra_processes"):
-        f.append(finding("child-process", f"the worker left {a['extra_processes']} process(es) running"))
+        f.append(finding("child-process", f"the worker left {a['extra_processes']} process(es) behind"))
+    for name in ("worker", "ablation"):
+        kids = (a.get(name) or {}).get("children_cpu_ms") or 0.0
+        if kids > 0:
+            f.append(
+                finding(
+                    "child-process", f"the {name} ran child processes during its calls ({kids:.0f} ms CPU)"
+                )
+            )
     if "unverified_code" in w and w["unverified_code"] is None:
         f.append(finding("unverified-code", "the worker hid its memory map from the supervisor"))
     for name in ("worker", "ablation"):
