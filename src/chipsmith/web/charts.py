@@ -69,20 +69,20 @@ def _span(lo: float, hi: float) -> tuple[float, float]:
 
 
 def ppa_bars(figures: list[Any]) -> str:
-    """Pure: area, delay and power of each synthesized design version relative to the first
-    version of the same design (1.0 = unchanged; below 1 is better)."""
+    """Pure: area, delay and power of each synthesized design version relative to the version it
+    was compared with (its baseline), else to the first version of the same design (1.0 = unchanged;
+    below 1 is better)."""
     groups: list[str] = []
     series: dict[str, list[float]] = {"area": [], "delay": [], "power": []}
     first: dict[str, Any] = {}
     for f in figures:
-        base = first.setdefault(f.design, f)
+        base = f.baseline or first.setdefault(f.design, f).model_dump()
         groups.append(f"{f.design.rsplit('/', 1)[-1]} {f.sha[:6]}")
         for key, attr in (("area", "area_um2"), ("delay", "delay_ps"), ("power", "power_w")):
-            now, then = getattr(f, attr), getattr(base, attr)
+            now, then = getattr(f, attr), base.get(attr)
             series[key].append(now / then if now and then else 0.0)
     top = max([1.0, *(v for vs in series.values() for v in vs)])
-    return grouped_bars(groups, series, title="area, delay, power (relative to each design's first version)",
-                        ymax=round(top * 1.1, 2))  # fmt: skip
+    return grouped_bars(groups, series, title="PPA / before (below 1: better)", ymax=round(top * 1.1, 2))
 
 
 def pareto_chart(result: Any) -> str:

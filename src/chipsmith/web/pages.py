@@ -117,11 +117,12 @@ def run_view(
     from urllib.parse import urlencode
 
     from chipsmith.web.api_reports import known_runs
+    from chipsmith.web.runs import synth_rows
 
     ids = known_runs(state.home, run)
     query = urlencode([("run", r) for r in ids])
     return render(request, "run.html.j2", title="Runs: " + ", ".join(ids), runs=ids, query=query,
-                  tab="runs", session=None)  # fmt: skip
+                  synth=synth_rows(state.home, ids), tab="runs", session=None)  # fmt: skip
 
 
 @router.get("/favicon.ico")

@@ -82,3 +82,42 @@ def report_html(home: Path, run_ids: list[str]) -> str:
 
     _, html = render([load_run(home, r) for r in run_ids])
     return html
+
+
+class SynthRow(BaseModel):
+    """A synthesis-agent sample's before/after (its ``agent_report``), for the run page."""
+
+    run: str
+    task: str
+    sample: int
+    goal: str = ""
+    start: str = ""
+    figures: list[tuple[str, float | None, float | None, str]] = Field(default_factory=list)
+    """(label, before, after, change) for area, delay and power."""
+    verification: str = ""
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+    error: str = ""
+
+
+def synth_rows(home: Path, run_ids: list[str]) -> list[SynthRow]:
+    """Every record of the runs that carries a synthesis agent's report (none for other agents)."""
+    from chipsmith.agents.synth_steps import FIGURES, pct
+    from chipsmith.benchmarks.results import ResultStore
+
+    rows = []
+    for run in run_ids:
+        for rec in ResultStore(home / "runs" / run / "results.jsonl").read():
+            rep = rec.agent_report
+            if not isinstance(rep, dict) or rec.agent != "synth":
+                continue
+            before, after = rep.get("before") or {}, rep.get("after") or {}
+            figures = [
+                (label, before.get(f), after.get(f), pct(after.get(f), before.get(f)))
+                for f, label, _ in FIGURES
+            ]
+            rows.append(SynthRow(
+                run=run, task=rec.task, sample=rec.sample, goal=str(rep.get("goal") or ""), start=str(rep.get("start") or ""),
+                figures=figures if before else [], verification=str(rep.get("verification") or ""),
+                steps=[s for s in rep.get("steps") or [] if isinstance(s, dict)], error=str(rep.get("error") or ""),
+            ))  # fmt: skip
+    return rows

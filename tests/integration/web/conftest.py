@@ -60,12 +60,14 @@ def failing_turn(path: Path) -> str:
     ])  # fmt: skip
 
 
-def fixing_turn(path: Path) -> str:
-    """Turn 2: the counter fixed; its testbench passes."""
+def fixing_turn(path: Path, *, ppa: bool = False) -> str:
+    """Turn 2: the counter fixed; its testbench passes (``ppa``: then its area against the turn's start)."""
+    measure = [call("check_ppa", design="rtl/counter4.v", goal="area")] if ppa else []
     return script(path, [
         call("write_file", "It wrapped at 9; it counts to 15 now.", path="rtl/counter4.v",
              content=(DATA / "counter4_good.v").read_text()),
         call("verify_design", design="rtl/counter4.v"),
+        *measure,
         "Fixed: rtl/counter4.v wraps after 15 and passes tb/counter4_tb.sv.",
     ])  # fmt: skip
 

@@ -6,6 +6,7 @@ go to tests/artifacts/web/."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,17 +16,31 @@ from pathlib import Path
 import httpx
 import pytest
 
-from integration.web.conftest import FIX, REQUEST, failing_turn, fixing_turn, serve, shot
+from integration.web.conftest import FIX, REQUEST, failing_turn, fixing_turn, script, serve, shot
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 LOG_TIME = re.compile(r"mismatch at time=(\d+)")
 
 
-def bench(home: Path, agent: str, run_id: str) -> None:
+def bench(home: Path, agent: str, run_id: str, *args: str, tasks: str = "adder8,abs_diff8") -> None:
     cmd = [sys.executable, "-m", "chipsmith.cli", "bench", "run", "--suite", "chipsmith-rtl", "--agent", agent,
-           "--tasks", "adder8,counter8", "--no-ppa", "--jobs", "1", "--run-id", run_id, "--json"]  # fmt: skip
-    subprocess.run(cmd, env={**__import__("os").environ, "CHIPSMITH_HOME": str(home)}, check=True,
+           "--tasks", tasks, "--jobs", "1", "--run-id", run_id, "--json", *args]  # fmt: skip
+    subprocess.run(cmd, env={**os.environ, "CHIPSMITH_HOME": str(home)}, check=True,
                    capture_output=True, timeout=300)  # fmt: skip
+
+
+def synth_run(home: Path, tmp: Path) -> None:
+    """The synthesis agent (scripted) makes abs_diff8 smaller: two subtractors become one."""
+    header = "module abs_diff8(input [7:0] a, input [7:0] b, output [7:0] d);\n"
+    (tmp / "starts").mkdir()
+    (tmp / "starts" / "abs_diff8.v").write_text(
+        header + "  assign d = (a >= b) ? (a - b) : (b - a);\nendmodule\n"
+    )
+    smaller = header + ("  wire [8:0] s = {1'b0, a} - {1'b0, b};\n  wire [7:0] m = s[7:0] ^ {8{s[8]}};\n"
+                        "  assign d = m + {7'd0, s[8]};\nendmodule\n")  # fmt: skip
+    model = script(tmp / "synth.yaml", [f"CHANGE: one subtractor\n```verilog\n{smaller}```"])
+    bench(home, "synth", "synth-abs", "--model", model, "-O", f"start=dir:{tmp / 'starts'}", "-O", "goal=area",
+          "-O", "optimize_budget_s=0", tasks="abs_diff8")  # fmt: skip
 
 
 def simulation_log_time(workspace: Path, tmp: Path) -> int:
@@ -39,8 +54,9 @@ def simulation_log_time(workspace: Path, tmp: Path) -> int:
 
 def test_a_design_session_in_the_browser(tmp_path, browser):
     home = tmp_path / "home"
-    bench(home, "reference", "ref-adder-counter")
-    bench(home, "null", "null-adder-counter")
+    bench(home, "reference", "ref-adder-abs", "--no-ppa")
+    bench(home, "null", "null-adder-abs", "--no-ppa")
+    synth_run(home, tmp_path)
     with serve(home, "--model", failing_turn(tmp_path / "a.yaml")) as (base, first):
         assert first == f"chipsmith serve: open {base}/"
         page = browser.new_page()
@@ -90,7 +106,7 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
         shot(page, "schematic")
 
         page.click("#tab-session")
-        page.fill("#turn-model", fixing_turn(tmp_path / "b.yaml"))
+        page.fill("#turn-model", fixing_turn(tmp_path / "b.yaml", ppa=True))
         page.fill("#message", FIX)
         page.click("#send")
         page.wait_for_selector("#verdict-2", timeout=120_000)
@@ -105,22 +121,29 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
         shot(page, "files")
         page.click("#tab-ppa")
         page.wait_for_selector("#app[data-page=ppa]")
+        cells = page.eval_on_selector_all("#ppa-table tr:nth-child(2) td", "tds => tds.map(t => t.innerText)")
+        assert cells[0] == "rtl/counter4.v" and float(cells[2]) < float(cells[3]) and cells[4].startswith("-")
+        assert (
+            cells[-2] == "area<baseline" and cells[-1] == "pass"
+        )  # the fix is smaller than the turn's start
+        assert page.locator("#app svg rect").count() >= 3  # area, delay, power bars
         shot(page, "ppa")
 
         page.goto(base + "/runs")
-        for run in ("ref-adder-counter", "null-adder-counter"):
+        runs = ("ref-adder-abs", "null-adder-abs", "synth-abs")
+        for run in runs:
             page.check(f"input[name=run][value={run}]")
         page.click("#compare button[type=submit]")
         page.wait_for_selector("#progress tr.run")
-        assert page.locator("#progress tr.run").count() == 2
+        assert page.locator("#progress tr.run").count() == 3
         frame = page.frame_locator("#report")
         frame.locator("h1").wait_for()
         report = frame.locator("body").inner_text()
-        assert (
-            "chipsmith benchmark report" in report
-            and "ref-adder-counter" in report
-            and "null-adder-counter" in report
-        )
+        assert "chipsmith benchmark report" in report and all(run in report for run in runs)
+        synth = page.eval_on_selector_all("#synth tr.synth-row td", "tds => tds.map(t => t.innerText)")
+        assert synth[:4] == ["synth-abs", "abs_diff8", "0", "area"] and synth[4].startswith("dir:")
+        assert float(synth[6]) < float(synth[5]) and synth[7].startswith("-")  # area before, after, change
+        assert synth[-1].startswith("equivalent")
         shot(page, "runs")
         assert errors == []
 

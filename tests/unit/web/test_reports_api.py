@@ -78,3 +78,72 @@ def test_the_pareto_scatter_escapes_its_labels():
 def test_the_ppa_page_of_a_session_without_synthesis(api, session):
     r = api.get(f"/s/{session.id}/ppa")
     assert r.status_code == 200 and "No design of this session has been synthesized" in r.text
+
+
+def test_ppa_bars_compare_each_version_with_its_own_baseline_else_the_first():
+    from chipsmith.agents.session_models import PpaFigures
+    from chipsmith.web.charts import ppa_bars
+
+    before = {"area_um2": 40.0, "delay_ps": 200.0, "power_w": 2e-5}
+    figs = [PpaFigures(design="rtl/a.v", sha="1" * 8, area_um2=30.0, delay_ps=200.0, power_w=1e-5, baseline=before),
+            PpaFigures(design="rtl/b.v", sha="2" * 8, area_um2=10.0, delay_ps=50.0, power_w=1e-6),
+            PpaFigures(design="rtl/b.v", sha="3" * 8, area_um2=20.0, delay_ps=50.0, power_w=1e-6)]  # fmt: skip
+    svg = ppa_bars(figs)
+    # a: 0.75 / 1 / 0.5 of its baseline; b's first is itself (1 / 1 / 1); b's second: area 2x
+    for bar in ("area a.v 111111: 0.750", "power a.v 111111: 0.500", "area b.v 222222: 1.000",
+                "area b.v 333333: 2.000", "delay b.v 333333: 1.000"):  # fmt: skip
+        assert f"<title>{bar}</title>" in svg, bar
+
+
+def test_a_synthesis_agent_run_shows_its_before_after_and_steps(api, home):
+    from chipsmith.benchmarks.results import RunRecord
+
+    _run(home, "rtl", {"adder8": "pass"}, tasks="adder8")
+    before, after = (
+        {"area_um2": 40.0, "delay_ps": 300.0, "power_w": 2e-5},
+        {"area_um2": 30.0, "delay_ps": 300.0, "power_w": 1e-5},
+    )
+    steps = [
+        {
+            "step": 1,
+            "change": "one <b>subtractor</b>",
+            "check": "equivalent (sat-comb)",
+            "kept": True,
+            "reason": "smaller",
+        },
+        {
+            "step": 2,
+            "change": "drop the carry",
+            "check": "NOT equivalent",
+            "kept": False,
+            "reason": "a counterexample",
+        },
+    ]
+    report = {
+        "goal": "area",
+        "start": "run:rtl",
+        "before": before,
+        "after": after,
+        "verification": "equivalent (sat-comb)",
+        "steps": steps,
+        "table": "| ... |",
+    }
+    d = home / "runs" / "syn"
+    d.mkdir(parents=True)
+    (d / "run.json").write_text(
+        json.dumps({"suite": "chipsmith-rtl", "agent": "synth", "tasks": "adder8,counter8"})
+    )
+    recs = [RunRecord(run_id="syn", task="adder8", suite="chipsmith-rtl", agent="synth", sample=0, verdict="pass",
+                      failure_class="none", agent_report=report),
+            RunRecord(run_id="syn", task="counter8", suite="chipsmith-rtl", agent="synth", sample=0, verdict="unusable",
+                      failure_class="no_start", agent_report={"error": "no starting design for counter8"})]  # fmt: skip
+    (d / "results.jsonl").write_text("".join(r.model_dump_json() + "\n" for r in recs))
+    page = api.get("/runs/view", params={"run": ["rtl", "syn"]}).text
+    assert page.count('class="synth-row"') == 2  # the rtl run has no synthesis report
+    adder = page[page.index('data-task="adder8"') : page.index('data-task="counter8"')]
+    assert (
+        "<td>40</td><td>30</td><td>-25.0%</td>" in adder and "<td>300</td><td>300</td><td>+0.0%</td>" in adder
+    )
+    assert "-50.0%" in adder and "run:rtl" in adder and "2 step(s)" in adder
+    assert "one &lt;b&gt;subtractor&lt;/b&gt;" in adder and "<b>subtractor" not in page
+    assert "no starting design for counter8" in page[page.index('data-task="counter8"') :]
