@@ -43,6 +43,16 @@ def synth_run(home: Path, tmp: Path) -> None:
           "-O", "optimize_budget_s=0", tasks="abs_diff8")  # fmt: skip
 
 
+def optimize(home: Path) -> None:
+    """``chipsmith optimize`` (a short recipe search) writes the report the PPA page plots."""
+    design = Path(__file__).parent / "data" / "counter4_good.v"
+    cmd = [sys.executable, "-m", "chipsmith.cli", "optimize", str(design), "--top", "counter4", "--goal", "area",
+           "--budget", "4", "--jobs", "1", "--no-history", "--out", str(home / "optimize" / "counter4-area")]  # fmt: skip
+    subprocess.run(
+        cmd, env={**os.environ, "CHIPSMITH_HOME": str(home)}, check=True, capture_output=True, timeout=300
+    )
+
+
 def simulation_log_time(workspace: Path, tmp: Path) -> int:
     """The first mismatch time the testbench itself prints, from our own run of the simulator."""
     out = tmp / "sim.out"
@@ -57,6 +67,7 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
     bench(home, "reference", "ref-adder-abs", "--no-ppa")
     bench(home, "null", "null-adder-abs", "--no-ppa")
     synth_run(home, tmp_path)
+    optimize(home)
     with serve(home, "--model", failing_turn(tmp_path / "a.yaml")) as (base, first):
         assert first == f"chipsmith serve: open {base}/"
         page = browser.new_page()
@@ -127,6 +138,8 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
             cells[-2] == "area<baseline" and cells[-1] == "pass"
         )  # the fix is smaller than the turn's start
         assert page.locator("#app svg rect").count() >= 3  # area, delay, power bars
+        assert "proven Pareto points" in page.inner_text("figure figcaption")
+        assert page.locator("figure svg circle").count() >= 3  # the front, the default flow, the best recipe
         shot(page, "ppa")
 
         page.goto(base + "/runs")
