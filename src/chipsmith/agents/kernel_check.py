@@ -204,8 +204,13 @@ class KernelCheck:
         return v
 
     def _timing(self, index: int, shape: dict[str, Any], m: dict[str, Any]) -> ShapeTiming:
-        from chipsmith.benchmarks.kernel_roofline import roofline_of, work_at
+        from chipsmith.benchmarks.kernel_roofline import roofline_of, unmeasured, work_at
 
+        if unmeasured(m.get("candidate_ms"), m.get("channel_ms")):
+            note = (f"not measurable: the channel's own time ({m.get('channel_ms') or 0:.4f} ms) was above the "
+                    "kernel's call (a busy machine): no speedup or roofline at this shape")  # fmt: skip
+            return ShapeTiming(index=index, shape=dict(shape), baseline_ms=m.get("baseline_ms"), note=note,
+                               flags=list(m.get("flags") or []))  # fmt: skip
         roof = roofline_of(work_at(self.work, self.reference, shape), m.get("candidate_ms"), self.device)
         return ShapeTiming(
             index=index, shape=dict(shape), speedup=m.get("speedup"), candidate_ms=m.get("candidate_ms"),

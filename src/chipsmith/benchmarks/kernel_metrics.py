@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chipsmith.benchmarks.kernel_roofline import unmeasured
 from chipsmith.benchmarks.results import RunRecord
 
 ROOF_KEYS = (
@@ -70,6 +71,8 @@ def task_rows(records: list[RunRecord]) -> list[dict[str, Any]]:
         row |= {k: roof.get(k) for k in ROOF_KEYS}
         row["note"] = "" if roof else str(r.metrics.get("roofline_note") or "")
         row["flags"] = timing_tags(r.metrics.get("flags") or [], roof)
+        if unmeasured(r.metrics.get("candidate_ms"), r.metrics.get("channel_ms")):
+            row["flags"] = (row["flags"] + " unmeasured").strip()
         rows.append(row)
     return rows
 

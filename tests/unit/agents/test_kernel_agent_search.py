@@ -204,3 +204,23 @@ def test_selection_ranks_by_the_kernels_own_times_not_each_check_s_eager_noise()
     assert state.add(fast, island_size=4) and state.best == 2
     assert state.islands[0].members == [2, 1] and state.eager_ms() == {0: 0.064}
     assert fast.speed(state.eager_ms()) == pytest.approx(0.064 / 1.94)
+
+
+def test_a_shape_timed_below_the_channel_s_noise_gets_no_speedup(tmp_path: Path) -> None:
+    from chipsmith.agents.kernel_check import KernelCheck
+
+    check = KernelCheck.__new__(KernelCheck)  # only _timing's inputs: no harness
+    check.work, check.reference, check.device = None, REFERENCE, "cpu"
+    m = {
+        "speedup": 66369.0,
+        "candidate_ms": 1e-6,
+        "baseline_ms": 0.066,
+        "channel_ms": 5.6,
+        "flags": ["< 1 us"],
+    }
+    t = check._timing(0, {"N": 4096}, m)
+    assert t.speedup is None and t.candidate_ms is None and t.roofline is None and "not measurable" in t.note
+    v = Verdict(verdict="pass", failure_class="pass", cases=1, timings=[t])
+    assert v.fitness() is None
+    real = check._timing(0, {"N": 4096}, {**m, "candidate_ms": 2.0, "speedup": 0.033})
+    assert real.speedup == 0.033 and real.candidate_ms == 2.0

@@ -136,3 +136,19 @@ def test_roofline_metrics_say_why_they_are_missing() -> None:
     assert work_at({"flops": "N", "bytes": "8*N"}, "N = 16\n", {"N": 32}) == (32, 256)
     assert work_at({"flops": "N"}, "N = 16\n", {}) is None
     assert work_at({"flops": "M", "bytes": "M"}, "N = 16\n", {}) is None  # an unknown name
+
+
+def test_a_time_below_the_channel_s_noise_is_no_measurement(tmp_path: Path) -> None:
+    """At load 15 the harness's channel time (5.6 ms) exceeded a ReLU call's, leaving its 1e-6 ms
+    floor: no roofline figures for it, and the report tags it."""
+    from chipsmith.benchmarks.kernel_metrics import task_rows
+    from chipsmith.benchmarks.kernel_roofline import task_roofline, unmeasured
+
+    assert unmeasured(1e-6, 5.5955) and not unmeasured(0.05, 0.27) and not unmeasured(1e-6, None)
+    rec = record("relu", "activation", "pass", 66369.0)
+    rec.metrics |= {"candidate_ms": 1e-6, "channel_ms": 5.5955}
+    assert task_roofline(None, rec.metrics, "cpu")["roofline_note"].startswith("not measurable")
+    (row,) = task_rows([rec])
+    assert "unmeasured" in row["flags"].split()
+    (ok,) = task_rows([record("relu", "activation", "pass", 2.5, roof=0.6)])
+    assert "unmeasured" not in ok["flags"]
