@@ -72,17 +72,26 @@ def reference_design(task: Task) -> dict[str, bytes]:
     return {ref: task.hidden.files[ref]}
 
 
+def _refcheck_cache(task: Task, cache_dir: Path | None) -> tuple[JsonCache, str]:
+    hidden = task.hidden
+    key = content_key(REFCHECK_VERSION, "refcheck", files_key(hidden.files), hidden.tb_top, hidden.settings)
+    return JsonCache(cache_root(cache_dir) / "refcheck"), key
+
+
+def known_reference(task: Task, cache_dir: Path | None = None) -> dict[str, Any] | None:
+    """``check_reference``'s answer when it needs no simulation (static or cached), else None."""
+    if static := task.hidden.settings.get("unusable"):
+        return {"ok": False, "failure_class": "unusable", "message": str(static), "why": str(static)}
+    cache, key = _refcheck_cache(task, cache_dir)
+    return cache.get(key)
+
+
 def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = None) -> dict[str, Any]:
     """Simulate the task's reference once per content: {"ok", "failure_class", "message", "why"};
     ``why`` is the one line a user sees for an unusable task. A task its adapter already marked
     unusable (``settings["unusable"]``) is not simulated."""
-    hidden = task.hidden
-    if static := hidden.settings.get("unusable"):
-        return {"ok": False, "failure_class": "unusable", "message": str(static), "why": str(static)}
-    key = content_key(REFCHECK_VERSION, "refcheck", files_key(hidden.files), hidden.tb_top, hidden.settings)
-    cache = JsonCache(cache_root(cache_dir) / "refcheck")
-    if (hit := cache.get(key)) is not None:
-        return hit
+    if (known := known_reference(task, cache_dir)) is not None:
+        return known
     design = reference_design(task)
     if not design:
         result = {"ok": False, "failure_class": "unusable", "message": "task has no reference design"}
@@ -93,8 +102,33 @@ def check_reference(task: Task, sandbox: Any = None, cache_dir: Path | None = No
     # A timeout or a crash may be the machine's (load, a sandbox hiccup), not the task's: only a pass
     # and failures the tools decide the same way every time are remembered.
     if result["ok"] or result["failure_class"] in DETERMINISTIC_FAILURES:
+        cache, key = _refcheck_cache(task, cache_dir)
         cache.put(key, result)
     return result
+
+
+def _check_beside(
+    task: Task, candidate: Candidate, sandbox: Any, cache_dir: Path | None
+) -> tuple[dict[str, Any], Any]:
+    """The reference check and the candidate's simulation side by side (they are independent; the
+    second core takes one). The verdicts are those of doing them in turn: an unusable reference
+    wins over anything the candidate's simulation did, even raising."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if sandbox is None:  # once, here: the registry's first lookup imports and is not thread-safe
+        from chipsmith.sandbox import get_sandbox
+
+        sandbox = get_sandbox()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ref_future = pool.submit(check_reference, task, sandbox, cache_dir)
+        try:
+            sim, error = _simulate(task, candidate_sources(candidate.files), sandbox), None
+        except Exception as exc:  # judged only once the reference is known usable
+            sim, error = None, exc
+        ref = ref_future.result()
+    if ref["ok"] and error is not None:
+        raise error
+    return ref, sim
 
 
 def check_references(
@@ -209,16 +243,22 @@ def evaluate(
     optimize_budget_s: float = 30,
 ) -> EvalResult:
     """Judge one RTL candidate: unusable task, static findings, simulation verdict, then PPA
-    (and, with ``optimize`` = a goal, PPA after a recipe search for candidate and reference)."""
-    ref = check_reference(task, sandbox, cache_dir)
+    (and, with ``optimize`` = a goal, PPA after a recipe search for candidate and reference).
+    An uncached reference check runs beside the candidate's simulation."""
+    start = time.monotonic()
+    early = _static_verdict(candidate)
+    ref, sim = known_reference(task, cache_dir), None
+    if ref is None and early is None:
+        ref, sim = _check_beside(task, candidate, sandbox, cache_dir)
+    elif ref is None:
+        ref = check_reference(task, sandbox, cache_dir)
     if not ref["ok"]:
         return EvalResult(verdict="unusable", failure_class="unusable", message=ref["why"])
-    if not any(src.strip() for src in candidate.files.values()):
-        return EvalResult(verdict="fail", failure_class="empty", message="the candidate has no source")
-    if findings := candidate_findings(candidate.files):
-        return EvalResult(verdict="fail", failure_class="cheat", message="; ".join(findings))
-    start = time.monotonic()
-    sim = _simulate(task, candidate_sources(candidate.files), sandbox)
+    if early is not None:
+        return early
+    if sim is None:
+        start = time.monotonic()
+        sim = _simulate(task, candidate_sources(candidate.files), sandbox)
     metrics: dict[str, Any] = {"mismatches": sim.mismatches, "samples": sim.samples, "sim_wall_s": sim.wall_s}
     if not sim.passed:
         return EvalResult(
@@ -231,3 +271,12 @@ def evaluate(
         metrics.update(_optimized(task, candidate, sandbox, cache, optimize, optimize_budget_s))
     metrics["eval_wall_s"] = time.monotonic() - start
     return EvalResult(verdict="pass", failure_class="pass", message=sim.message, metrics=metrics)
+
+
+def _static_verdict(candidate: Candidate) -> EvalResult | None:
+    """Pure: the failure a candidate gets without simulation (no source, forbidden constructs)."""
+    if not any(src.strip() for src in candidate.files.values()):
+        return EvalResult(verdict="fail", failure_class="empty", message="the candidate has no source")
+    if findings := candidate_findings(candidate.files):
+        return EvalResult(verdict="fail", failure_class="cheat", message="; ".join(findings))
+    return None

@@ -40,8 +40,12 @@ class OutputCap:
 class Capture:
     """Drains two pipes (stdout, stderr) into OutputCaps; owns and closes their read ends."""
 
-    def __init__(self, out_fd: int, err_fd: int, limit: int) -> None:
+    def __init__(
+        self, out_fd: int, err_fd: int, limit: int, on_overflow: Callable[[], None] | None = None
+    ) -> None:
         self.caps = {out_fd: OutputCap(limit), err_fd: OutputCap(limit)}
+        self.on_overflow = on_overflow
+        """Called once, when a stream first passes the limit (to kill the run)."""
         self.stdout, self.stderr = self.caps[out_fd], self.caps[err_fd]
         self.sel = selectors.DefaultSelector()
         for fd in self.caps:
@@ -55,6 +59,9 @@ class Capture:
             return
         if chunk:
             self.caps[fd].feed(chunk)
+            if self.on_overflow is not None and self.caps[fd].dropped:
+                self.on_overflow()
+                self.on_overflow = None
         else:  # EOF: every writer is gone
             self.sel.unregister(fd)
             os.close(fd)
@@ -85,6 +92,7 @@ class Capture:
 
     def drain(self, seconds: float) -> None:
         """Read until both pipes reach EOF, for at most ``seconds``; then close what is left."""
+        self.on_overflow = None  # the run is over: nothing left to kill
         end = time.monotonic() + seconds
         while self.sel.get_map() and (left := end - time.monotonic()) > 0:
             for key, _ in self.sel.select(left):

@@ -198,8 +198,21 @@ class Worker:
             run_sock.close()
             for _, w in pipes:
                 os.close(w)
-        cap = Capture(pipes[0][0], pipes[1][0], limits.output_bytes)
-        return self._wait(cap, pipes[2][0], timeout_s, init_pid)
+        stopped = threading.Event()
+
+        def stop() -> None:  # past the output cap: killed, but not timed out
+            stopped.set()
+            self._kill(init_pid)
+
+        cap = Capture(
+            pipes[0][0], pipes[1][0], limits.output_bytes, stop if limits.kill_past_output else None
+        )
+        return self._wait(cap, pipes[2][0], timeout_s, init_pid, stopped)
+
+    def _kill(self, init_pid: int) -> None:
+        """Ask the worker to kill a run (its pid namespace's init, so every process of it)."""
+        with contextlib.suppress(OSError):
+            self.sock.send(json.dumps({"op": "kill", "init": init_pid}).encode())
 
     def _next_run(self) -> tuple[socket.socket, int]:
         """The socket to the next run's supervisor, which the worker prepared after the last run."""
@@ -214,15 +227,16 @@ class Worker:
             raise WorkerError(f"sandbox worker cannot prepare a run: {why or 'it is gone'}")
         return socket.socket(fileno=fds[0]), int(json.loads(msg)["init"])
 
-    def _wait(self, cap: Capture, status_fd: int, timeout_s: float, init_pid: int) -> ExecResult:
+    def _wait(
+        self, cap: Capture, status_fd: int, timeout_s: float, init_pid: int, stopped: threading.Event
+    ) -> ExecResult:
         """Read output until the status pipe's EOF (every process of the run gone) or the deadline."""
         start = time.monotonic()
         fired = threading.Event()
 
         def kill() -> None:
             fired.set()
-            with contextlib.suppress(OSError):
-                self.sock.send(json.dumps({"op": "kill", "init": init_pid}).encode())
+            self._kill(init_pid)
 
         try:
             cap.pump_until(status_fd, start + timeout_s, kill, KILL_GRACE_S)
@@ -240,7 +254,7 @@ class Worker:
         if key == "error":
             self.close()
             raise WorkerError(f"sandbox worker could not start the run: {value.strip()}")
-        if key != "status" and not fired.is_set():
+        if key != "status" and not (fired.is_set() or stopped.is_set()):
             self.close()
             raise WorkerError("sandbox worker died during the run")
         return ExecResult(

@@ -24,6 +24,9 @@ class Limits(BaseModel):
     """Process/thread count (RLIMIT_NPROC for local, pids limit for docker)."""
     output_bytes: int = 1_000_000
     """stdout and stderr are each cut at this many bytes, with a visible marker."""
+    kill_past_output: bool = False
+    """Kill the run as soon as either stream passes ``output_bytes`` (not a timeout: ``timed_out``
+    stays false, ``truncated`` is set). Honoured where the sandbox's ``kills_past_output`` is true."""
     network: bool = False
     """Allow network access (off by default)."""
 

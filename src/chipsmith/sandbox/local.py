@@ -59,6 +59,8 @@ class LocalSandbox:
     """Runs commands as host subprocesses, confined with bubblewrap when it is present."""
 
     name = "local"
+    kills_past_output = True
+    """``Limits.kill_past_output`` is honoured (the simulate tool then needs no ``head``)."""
 
     def __init__(
         self,
@@ -226,7 +228,8 @@ class LocalSandbox:
         finally:
             os.close(out_w)
             os.close(err_w)
-        return _wait(proc, Capture(out_r, err_r, limits.output_bytes), cgroup, start, timeout_s)
+        stop = (lambda: _kill_group(proc.pid)) if limits.kill_past_output else None
+        return _wait(proc, Capture(out_r, err_r, limits.output_bytes, stop), cgroup, start, timeout_s)
 
     def close(self) -> None:
         """Nothing per instance: persistent workers belong to the process (``close_workers``)."""

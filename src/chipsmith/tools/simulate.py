@@ -12,8 +12,9 @@ mix. Verilator builds in one run and simulates in a second (the build is the slo
   build about twice as fast), then the binary. Verilator rejects some testbench styles Icarus
   accepts; that is reported as a ``compile`` failure with ``simulator="verilator"``.
 
-The run is piped through ``head -c`` so a design that prints without end is cut at the cap and
-killed by SIGPIPE at once, instead of printing until the timeout. Verdict conventions: see
+A design that prints without end is cut at the cap and killed at once, instead of printing until the
+timeout: by the sandbox where it can (``kills_past_output``, the local one), else by piping the run
+through ``head -c`` (SIGPIPE). The first way saves a shell and ``head`` per simulation. Verdict conventions: see
 ``chipsmith.tools._sim_parse``. Include files (``.vh``, ``.svh``, ``.h``, ``.inc``) and
 ``data_files`` are placed in the work dir but not compiled.
 """
@@ -50,6 +51,8 @@ COMPILE_RC = ".chipsmith_compile_rc"
 VERILATOR_BUILD_MIN_S = 240.0
 """Verilator's C++ build alone takes 7-15 s here; it gets at least this long whatever ``timeout_s`` is."""
 SIM_LIMITS = Limits(output_bytes=OUTPUT_CAP + 4096, file_mb=128)
+SIM_KILL_LIMITS = Limits(output_bytes=OUTPUT_CAP + 1, file_mb=128, kill_past_output=True)
+"""For a sandbox that kills a run past its output cap: the cut ``head -c`` would make."""
 COMPILE_LIMITS = Limits(output_bytes=200_000)
 
 
@@ -100,16 +103,25 @@ def run_cmd(program: list[str], cap: int = OUTPUT_CAP) -> list[str]:
     return ["sh", "-c", f"{{ {prog}; echo $? > {RC_FILE}; }} 2>&1 | head -c {cap + 1}"]
 
 
-def iverilog_once_cmd(compile_cmd: list[str], timeout_s: float, cap: int = OUTPUT_CAP) -> list[str]:
+def iverilog_once_cmd(
+    compile_cmd: list[str], timeout_s: float, cap: int = OUTPUT_CAP, *, sandbox_cuts: bool = False
+) -> list[str]:
     """Pure: compile (log to a file), then, if that succeeded, run ``vvp`` under ``timeout``, its
-    output cut after ``cap`` bytes and its exit status saved (124 = the simulation timed out)."""
+    output cut after ``cap`` bytes and its exit status saved (124 = the simulation timed out).
+
+    With ``sandbox_cuts`` (the sandbox kills the run past ``cap`` + 1 bytes) the shell becomes
+    ``timeout``: no ``head``, and the run's own exit status is the simulation's."""
     comp = " ".join(shlex.quote(p) for p in compile_cmd)
     run = f"timeout -s KILL {timeout_s:g} vvp -n sim.vvp"
-    script = (
-        f"{comp} > {COMPILE_LOG} 2>&1; crc=$?; echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0; "
-        f"{{ {run}; echo $? > {RC_FILE}; }} 2>&1 | head -c {cap + 1}"
-    )
-    return ["sh", "-c", script]
+    script = f"{comp} > {COMPILE_LOG} 2>&1; crc=$?; echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0; "
+    if sandbox_cuts:
+        return ["sh", "-c", script + f"exec {run} 2>&1"]
+    return ["sh", "-c", script + f"{{ {run}; echo $? > {RC_FILE}; }} 2>&1 | head -c {cap + 1}"]
+
+
+def shell_status(exit_code: int) -> int:
+    """Pure: an exit code as a shell's ``$?`` has it (killed by signal N: 128 + N)."""
+    return 128 - exit_code if exit_code < 0 else exit_code
 
 
 def shorten(log: str, keep: int = LOG_KEEP) -> str:
@@ -251,14 +263,16 @@ def _simulate_iverilog(
 ) -> SimResult:
     """Compile and run with Icarus in one sandbox run; the sandbox limit is a backstop for both steps."""
     extra = {f"{VCD_MODULE}.v": vcd_module(top).encode()} if vcd else {}
-    cmd = iverilog_once_cmd(iverilog_compile_cmd(compiled_files(list(sources)), top, vcd=vcd), timeout_s)
-    want = [COMPILE_LOG, COMPILE_RC, RC_FILE] + ([VCD_FILE] if vcd else [])
-    files = {**data, **sources, **extra}
-    res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=SIM_LIMITS, want=want)
+    cuts = bool(getattr(sandbox, "kills_past_output", False))
+    compile_cmd = iverilog_compile_cmd(compiled_files(list(sources)), top, vcd=vcd)
+    cmd = iverilog_once_cmd(compile_cmd, timeout_s, sandbox_cuts=cuts)
+    want = [COMPILE_LOG, COMPILE_RC] + ([] if cuts else [RC_FILE]) + ([VCD_FILE] if vcd else [])
+    files, limits = {**data, **sources, **extra}, SIM_KILL_LIMITS if cuts else SIM_LIMITS
+    res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=limits, want=want)
     if COMPILE_RC not in res.files and not res.timed_out:
         # The script never ran (the sandbox failed to start it, e.g. a namespace or fork failure
         # on a saturated host): not the design's fault, so try once more before judging.
-        res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=SIM_LIMITS, want=want)
+        res = sandbox.run(cmd, files, timeout_s=2 * timeout_s + 5, limits=limits, want=want)
     clog = res.files.get(COMPILE_LOG, b"")[: COMPILE_LIMITS.output_bytes].decode(errors="replace")
     crc = _rc(res.files, COMPILE_RC)
     if missing_tool(res, "iverilog") or "iverilog: not found" in clog or crc == 127:
@@ -273,8 +287,9 @@ def _simulate_iverilog(
     failed = classify_compile(diags, clog, crc)
     if failed is not None:
         return _result(failed, "iverilog", clog, start, diagnostics=diags)
-    rc = _rc(res.files, RC_FILE)
-    timed_out = res.timed_out or rc in (124, 137)
+    rc = shell_status(res.exit_code) if cuts else _rc(res.files, RC_FILE)
+    # Killed past the output cap is not a timeout (with head, SIGPIPE ended it: 141).
+    timed_out = res.timed_out or (rc in (124, 137) and not (cuts and res.truncated))
     output = res.stdout + res.stderr
     verdict = classify_run(
         output,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,22 @@ def test_a_timed_out_run_leaves_the_worker_serving():
     assert box.run(["sh", "-c", "sleep 60 & sleep 60"], {}, timeout_s=1).timed_out
     res = box.run(["echo", "next"], {}, timeout_s=30)
     assert res.stdout == "next\n" and box.fallbacks == [] and len(POOL._all) == 1
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
+def test_kill_past_output_stops_endless_printing_at_once(warm):
+    require_tool("bwrap")
+    box = LocalSandbox(warm=warm)
+    assert box.kills_past_output
+    start = time.monotonic()
+    limits = Limits(output_bytes=1000, kill_past_output=True)
+    res = box.run(["sh", "-c", "sleep 30 & yes"], {}, timeout_s=30, limits=limits)
+    assert time.monotonic() - start < 10  # killed at the cap, not at the 30 s timeout
+    assert res.truncated and not res.timed_out and res.exit_code == -signal.SIGKILL
+    assert res.stdout.startswith("y\ny\n") and box.fallbacks == []
+    # without the option the cap only cuts what is kept; the worker serves the next run either way
+    res = box.run(["sh", "-c", "yes | head -c 5000"], {}, timeout_s=30, limits=Limits(output_bytes=1000))
+    assert res.truncated and res.exit_code == 0 and box.fallbacks == []
 
 
 def test_a_dead_worker_is_replaced():

@@ -141,3 +141,48 @@ def test_iverilog_once_compiles_to_a_log_then_runs_under_timeout():
     assert f"echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0" in script
     assert f"timeout -s KILL 7.5 vvp -n sim.vvp; echo $? > {RC_FILE}" in script
     assert script.endswith("| head -c 101")
+
+
+def test_iverilog_once_leaves_the_output_cut_to_a_sandbox_that_kills_past_it():
+    from chipsmith.tools.simulate import COMPILE_RC, RC_FILE, iverilog_once_cmd, shell_status
+
+    script = iverilog_once_cmd(["iverilog", "-o", "sim.vvp", "a.v"], 7.5, sandbox_cuts=True)[2]
+    assert f"echo $crc > {COMPILE_RC}; [ $crc -eq 0 ] || exit 0" in script
+    # the shell becomes timeout (which becomes vvp's status): no head, no status file
+    assert script.endswith("exec timeout -s KILL 7.5 vvp -n sim.vvp 2>&1")
+    assert "head" not in script and RC_FILE not in script
+    assert [shell_status(c) for c in (0, 3, -9, -13)] == [0, 3, 137, 141]
+
+
+def test_simulate_asks_for_the_kill_only_from_a_sandbox_that_honours_it():
+    from chipsmith.tools.simulate import COMPILE_RC, OUTPUT_CAP
+
+    seen: list[tuple[list[str], Limits]] = []
+
+    class Box:
+        name = "fake"
+
+        def __init__(self, cuts: bool, result: ExecResult) -> None:
+            self.kills_past_output, self.result = cuts, result
+
+        def run(self, cmd, files, *, timeout_s, limits=None, want=()):
+            seen.append((cmd, limits))
+            return self.result.model_copy(update={"files": {COMPILE_RC: b"0\n"}})
+
+        def close(self) -> None:
+            pass
+
+    tb = {"tb.v": b"module tb; initial $finish; endmodule\n"}
+    endless = ExecResult(exit_code=-9, stdout="x" * (OUTPUT_CAP + 1), stderr="", truncated=True)
+    res = simulate(tb, sandbox=Box(True, endless))
+    assert (res.failure_class, "without a verdict" in res.message) == ("timeout", True)
+    assert seen[-1][1].kill_past_output and "head" not in seen[-1][0][2]
+    # timeout's own kill (vvp and itself, SIGKILL) is still a timeout
+    hung = ExecResult(exit_code=-9, stdout="", stderr="")
+    assert (
+        simulate(tb, sandbox=Box(True, hung), timeout_s=3).message == "simulation did not finish within 3 s"
+    )
+    passed = ExecResult(exit_code=0, stdout="Mismatches: 0 in 5 samples\n", stderr="")
+    assert simulate(tb, sandbox=Box(True, passed)).passed
+    assert simulate(tb, sandbox=Box(False, passed)).passed  # another sandbox: head cuts the output
+    assert not seen[-1][1].kill_past_output and seen[-1][0][2].endswith(f"| head -c {OUTPUT_CAP + 1}")
