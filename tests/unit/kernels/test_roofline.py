@@ -152,3 +152,14 @@ def test_a_time_below_the_channel_s_noise_is_no_measurement(tmp_path: Path) -> N
     assert "unmeasured" in row["flags"].split()
     (ok,) = task_rows([record("relu", "activation", "pass", 2.5, roof=0.6)])
     assert "unmeasured" not in ok["flags"]
+
+
+def test_fast_p_does_not_count_an_unmeasured_speedup() -> None:
+    from chipsmith.benchmarks.metrics import summarize
+
+    ghost = record("relu", "activation", "pass", 66369.0)
+    ghost.metrics |= {"candidate_ms": 1e-6, "channel_ms": 5.5955}
+    s = summarize([ghost, record("gelu", "activation", "pass", 1.2)])
+    assert s.kernel["fast_0"] == 1.0 and s.kernel["fast_1"] == 0.5 and s.kernel["fast_2"] == 0.0
+    assert s.kernel["speedup_geomean"] == pytest.approx(1.2)
+    assert s.kernel_by_category["activation"]["fast_2"] == 0.0
