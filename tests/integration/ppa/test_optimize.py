@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -148,6 +149,12 @@ def test_cli_writes_the_outputs_and_reports_one_line_errors(tmp_path: Path) -> N
     assert ok.exit_code == 0, ok.output
     assert "default flow" in ok.stdout and "proven" in ok.stdout
     assert {p.name for p in (tmp_path / "o").iterdir()} >= {"best.ys", "optimized_netlist.v", "report.json"}
+    args = ["optimize", str(src), "--top", "adder8", "--budget", "3", "--jobs", "1", "--clock-period", "800"]
+    js = runner.invoke(app, [*args, "--json", "--no-history", "--out", str(tmp_path / "j")])
+    assert js.exit_code == 0, js.output
+    data = json.loads(js.stdout)
+    assert data["best"]["proven"] is True and data["goal"] == "adp" and data["jobs"] == 1
+    assert data["clock_period_ps"] == 800
     bad = runner.invoke(app, ["optimize", str(src), "--top", "adder8", "--budget", "0"])
     assert bad.exit_code == 2 and bad.stderr.strip().count("\n") == 0 and "budget" in bad.stderr
 
