@@ -224,3 +224,26 @@ def test_a_shape_timed_below_the_channel_s_noise_gets_no_speedup(tmp_path: Path)
     assert v.fitness() is None
     real = check._timing(0, {"N": 4096}, {**m, "candidate_ms": 2.0, "speedup": 0.033})
     assert real.speedup == 0.033 and real.candidate_ms == 2.0
+
+
+def test_a_cuda2cpp_task_shows_its_cuda_starting_point_and_a_cuda2cpp_example(
+    tmp_path: Path, fake: Any
+) -> None:
+    """The CUDA kernel and launch code the task starts from are in the model's first input, and the
+    one-shot example is another cuda2cpp task's solution (never this task's own)."""
+    from chipsmith.agents.kernel import KernelAgent
+    from chipsmith.benchmarks.suites_api import load_suite
+
+    task = next(t for t in load_suite("chipsmith-kernels") if t.id == "cuda2cpp_glu")
+    script = tmp_path / "s.yaml"
+    script.write_text(yaml.safe_dump({"replies": [kernel("# speed=1.0")]}))
+    agent = KernelAgent(model=f"scripted:{script}", cache=False, home=str(tmp_path / "home"), search="single")
+    cand = agent.solve(task.public, RunContext(workdir=tmp_path / "w", category=task.category, backend="cpp"))
+    first = [
+        m.content
+        for m in Transcript.load(Path(cand.meta["agent"]["transcript"])).messages
+        if m.role == "human"
+    ][0]
+    assert "__global__" in first and "cuda_kernel.py" in first
+    examples = cand.meta["agent"]["examples"]
+    assert examples and all(e.startswith("cuda2cpp_") and e != "cuda2cpp_glu" for e in examples)
