@@ -64,7 +64,9 @@ def run_row(directory: Path, now: float | None = None) -> RunRow:
         manifest = {}
     records = ResultStore(results).read()
     summary = summarize(records, directory.name)
-    updated = results.stat().st_mtime if results.is_file() else None
+    # a run that has not recorded a sample yet is fresh from its manifest
+    stamp = results if results.is_file() else directory / "run.json"
+    updated = stamp.stat().st_mtime if stamp.is_file() else None
     expected = expected_samples(manifest, records) if manifest else None
     fresh = updated is not None and (now or time.time()) - updated < ACTIVE_S
     return RunRow(

@@ -106,7 +106,13 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
         page.click("#zoom-out")
         page.wait_for_selector(f"#wave-range:not(:has-text({before!r}))")
         page.wait_for_selector(".w-row[data-signal='tb.dut.q'] polygon", state="attached")
+        page.check("label.sig input[value='tb.want']")  # the testbench's expected value beside the output
+        page.wait_for_selector(".w-row[data-signal='tb.want'] polygon", state="attached")
         shot(page, "waveform")
+        page.select_option("#radix", "bin")
+        page.wait_for_selector(".w-row[data-signal='tb.dut.q'] text:text-is('1001')", state="attached")
+        page.uncheck("label.sig input[value='tb.want']")
+        page.wait_for_selector(".w-row[data-signal='tb.want']", state="detached")
 
         page.click("#tab-schematic")
         page.wait_for_selector("body[data-schematic=ready], body[data-schematic=error]", timeout=120_000)
@@ -159,6 +165,31 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
         assert synth[-1].startswith("equivalent")
         shot(page, "runs")
         assert errors == []
+
+
+def test_a_run_in_progress_is_followed_live(tmp_path, browser):
+    home = tmp_path / "home"
+    tasks = "adder8,counter8,gray8,cmp8,mux4_8,rot8"
+    cmd = [sys.executable, "-m", "chipsmith.cli", "bench", "run", "--suite", "chipsmith-rtl", "--agent", "reference",
+           "--tasks", tasks, "--no-ppa", "--jobs", "1", "--run-id", "live"]  # fmt: skip
+    with serve(home) as (base, _):
+        bench_run = subprocess.Popen(cmd, env={**os.environ, "CHIPSMITH_HOME": str(home)},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while not (home / "runs" / "live" / "run.json").is_file() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            page = browser.new_page()
+            page.goto(f"{base}/runs/view?run=live")
+            row = "#progress tr.run[data-run=live]"
+            page.wait_for_selector(f"{row} .badge.running")
+            assert page.inner_text(f"{row} td:nth-child(2)") in {f"{n} / 6" for n in range(6)}
+            assert bench_run.wait(timeout=300) == 0
+        finally:
+            bench_run.kill()
+        page.wait_for_selector(f"{row} .badge.idle", timeout=30_000)  # polled every 3 s
+        assert page.inner_text(f"{row} td:nth-child(2)") == "6 / 6" and "pass 6" in page.inner_text(row)
+        page.frame_locator("#report").locator("td:text-is('6 (6)')").wait_for()  # the report was redrawn
 
 
 def test_a_non_loopback_server_answers_only_with_its_token(tmp_path, browser):

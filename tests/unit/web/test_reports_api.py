@@ -34,6 +34,16 @@ def test_a_run_with_fewer_records_than_planned_is_in_progress(api, home):
     assert rows[0]["pass_at_1"] == 0.5
 
 
+def test_a_run_that_has_not_recorded_a_sample_yet_is_in_progress(api, home):
+    d = home / "runs" / "r0"
+    d.mkdir(parents=True)
+    (d / "run.json").write_text(
+        json.dumps({"suite": "chipsmith-rtl", "agent": "reference", "tasks": "adder8"})
+    )
+    row = api.get("/api/runs/status", params={"run": "r0"}).json()[0]
+    assert row["records"] == 0 and row["expected"] == 1 and row["in_progress"] is True
+
+
 def test_a_complete_run_is_finished(api, home):
     _run(home, "r2", {"adder8": "pass"}, tasks="adder8")
     assert api.get("/api/runs/status", params={"run": "r2"}).json()[0]["in_progress"] is False
