@@ -152,17 +152,20 @@ def raw_total(suite: str, tasks: str | None, raw_dir: str | None) -> dict[str, f
 def tool_cmd_total(suite: str, tasks: str | None, sandboxed: bool) -> dict[str, float | None]:
     """The simulate tool's command on every reference, natively or through the local sandbox."""
     from chipsmith.sandbox.local import LocalSandbox
-    from chipsmith.tools.simulate import SIM_KILL_LIMITS, SIM_LIMITS, iverilog_once_cmd
+    from chipsmith.tools import simulate as sim
 
     box = LocalSandbox(warm=True)
-    # What the simulate tool runs in this sandbox (no `head` where the sandbox cuts the output).
-    cuts, limits = box.kills_past_output, SIM_KILL_LIMITS if box.kills_past_output else SIM_LIMITS
+    # What the simulate tool runs in this sandbox (no `head` where the sandbox cuts the output);
+    # getattr: the script also measures checkouts from before that option (PYTHONPATH=<old>/src).
+    cuts = bool(getattr(box, "kills_past_output", False))
+    limits = sim.SIM_KILL_LIMITS if cuts else sim.SIM_LIMITS
+    cut_kw = {"sandbox_cuts": True} if cuts else {}
     box.run(["true"], {}, timeout_s=60)  # start the worker outside the timing
     inputs, times = _inputs(suite, tasks), []
     out: dict[str, float | None] = {}
     with measured(out):
         for files, compile_cmd in inputs:
-            cmd = iverilog_once_cmd(compile_cmd, 60, sandbox_cuts=cuts)
+            cmd = sim.iverilog_once_cmd(compile_cmd, 60, **cut_kw)
             start = time.perf_counter()
             if sandboxed:
                 res = box.run(cmd, files, timeout_s=125, limits=limits)

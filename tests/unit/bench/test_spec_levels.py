@@ -142,7 +142,7 @@ def test_run_benchmark_shows_the_agent_the_chosen_level_and_records_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(EXECUTORS._entries, "capture-spec", _CaptureExecutor)
-    monkeypatch.setattr(runner, "tool_versions", lambda: {})
+    monkeypatch.setattr(runner, "tool_versions", lambda *_: {})
     monkeypatch.setattr(_CaptureExecutor, "seen", [])
     base = runner.RunConfig(
         suite="chipsmith-rtl", agent="null", tasks="uart_tx,cmp8", executor="capture-spec", home=tmp_path
