@@ -9,7 +9,7 @@ optimizer with ``--budget`` seconds of search (pass 1, recipe history starting e
 1 found a proven result, with the grown history, stopping as soon as it matches pass 1's score,
 and counts the evaluations it needed. Writes ``OUT/qor.json`` and ``OUT/qor.md``.
 
-    .venv/bin/python scripts/bench_qor.py --liberty ../shared/external/asap7/asap7sc7p5t_rvt_TT_merged.lib.gz \
+    .venv/bin/python scripts/bench_qor.py --liberty tests/data/external/asap7/asap7sc7p5t_rvt_TT_merged.lib.gz \
         [--budget 60] [--jobs 2] [--tasks GLOB] [--out bench-out/qor] [--no-pass2]
     .venv/bin/python scripts/bench_qor.py --compare-strategies --evaluations 30 --tasks 'alu8,mac8,...'
     .venv/bin/python scripts/bench_qor.py --scaling --evaluations 24 --tasks 'alu8,...'

@@ -31,10 +31,11 @@ def require_module(name: str) -> None:
 
 
 def shared_external() -> Path:
-    """The problems in published layouts beside the repository (``../shared/external``), or
+    """The problems written for this project in published layouts (VerilogEval, RTLLM, KernelBench)
+    and the ASAP7 library, kept in ``tests/data/external`` (a clone anywhere has them), or
     ``CHIPSMITH_SHARED_EXTERNAL``. Tests only: the product never reads it."""
     env = os.environ.get("CHIPSMITH_SHARED_EXTERNAL")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "external"
+    return Path(env) if env else Path(__file__).resolve().parent / "data" / "external"
 
 
 def require_shared_external() -> Path:

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/data/ppa/record_logs.py
 
-Needs yosys and sta; ASAP7 logs also need the ASAP7 library (CHIPSMITH_ASAP7_LIB or ../shared).
+Needs yosys and sta; ASAP7 logs also need the ASAP7 library (CHIPSMITH_ASAP7_LIB or tests/data/external/asap7).
 """
 
 from __future__ import annotations

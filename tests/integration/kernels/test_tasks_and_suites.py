@@ -70,9 +70,6 @@ def test_kernelbench_fixtures_scale_and_mark_unusable() -> None:
     assert ok.metrics["shapes"] == tasks["02_scale_rows"].hidden.settings["shapes"]
 
 
-@pytest.mark.skipif(
-    not (EXTERNAL / "05_big_relu.py").is_file(), reason="shared KernelBench-format examples not present"
-)
 def test_external_big_relu_loads_only_scaled_and_reference_passes() -> None:
     from chipsmith.benchmarks.suites_api import load_suite
 

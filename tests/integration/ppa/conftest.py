@@ -12,7 +12,7 @@ from helpers import IN_CI
 
 REPO = Path(__file__).parents[3]
 EXAMPLES = REPO / "examples" / "ppa"
-ASAP7_DEFAULT = REPO.parent / "shared" / "external" / "asap7" / "asap7sc7p5t_rvt_TT_merged.lib.gz"
+ASAP7_DEFAULT = REPO / "tests" / "data" / "external" / "asap7" / "asap7sc7p5t_rvt_TT_merged.lib.gz"
 
 
 def _example(name: str) -> dict[str, bytes]:
@@ -32,7 +32,7 @@ def examples_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def asap7_lib() -> Path:
-    """The ASAP7 typical library: CHIPSMITH_ASAP7_LIB or ../shared; skipped locally when absent."""
+    """The ASAP7 typical library: CHIPSMITH_ASAP7_LIB or tests/data/external (BSD-3, LICENSE beside it)."""
     path = Path(os.environ.get("CHIPSMITH_ASAP7_LIB", ASAP7_DEFAULT))
     if not path.exists():
         if IN_CI:
