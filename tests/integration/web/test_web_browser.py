@@ -169,7 +169,7 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
 
 def test_a_run_in_progress_is_followed_live(tmp_path, browser):
     home = tmp_path / "home"
-    tasks = "adder8,counter8,gray8,cmp8,mux4_8,rot8"
+    tasks = "abs_diff8,adder8,addsub16,alu8,argmax4,cmp8,counter8,dec3to8,edge_detect,gray8,mux4_8,rot8"
     cmd = [sys.executable, "-m", "chipsmith.cli", "bench", "run", "--suite", "chipsmith-rtl", "--agent", "reference",
            "--tasks", tasks, "--no-ppa", "--jobs", "1", "--run-id", "live"]  # fmt: skip
     with serve(home) as (base, _):
@@ -183,13 +183,13 @@ def test_a_run_in_progress_is_followed_live(tmp_path, browser):
             page.goto(f"{base}/runs/view?run=live")
             row = "#progress tr.run[data-run=live]"
             page.wait_for_selector(f"{row} .badge.running")
-            assert page.inner_text(f"{row} td:nth-child(2)") in {f"{n} / 6" for n in range(6)}
+            assert page.inner_text(f"{row} td:nth-child(2)") in {f"{n} / 12" for n in range(12)}
             assert bench_run.wait(timeout=300) == 0
         finally:
             bench_run.kill()
         page.wait_for_selector(f"{row} .badge.idle", timeout=30_000)  # polled every 3 s
-        assert page.inner_text(f"{row} td:nth-child(2)") == "6 / 6" and "pass 6" in page.inner_text(row)
-        page.frame_locator("#report").locator("td:text-is('6 (6)')").wait_for()  # the report was redrawn
+        assert page.inner_text(f"{row} td:nth-child(2)") == "12 / 12" and "pass 12" in page.inner_text(row)
+        page.frame_locator("#report").locator("td:text-is('12 (12)')").wait_for()  # the report was redrawn
 
 
 def test_a_non_loopback_server_answers_only_with_its_token(tmp_path, browser):
