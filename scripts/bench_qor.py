@@ -42,12 +42,14 @@ def designs(pattern: str | None) -> list[tuple[str, Design, str]]:
     """(task id, design, reset input or "auto") for every chipsmith-rtl reference."""
     out = []
     for task in select_tasks(load_suite("chipsmith-rtl"), pattern):
-        ref = task.hidden.reference or ""
+        ref, top = task.hidden.reference or "", task.public.top
+        if not top:  # every chipsmith-rtl task names its top; a task without one has nothing to map
+            continue
         src = task.hidden.files[ref]
         out.append(
             (
                 task.id,
-                Design(sources={f"{task.id}.v": src}, top=task.public.top),
+                Design(sources={f"{task.id}.v": src}, top=top),
                 task.hidden.settings.get("reset", "auto"),
             )
         )
