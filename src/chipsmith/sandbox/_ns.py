@@ -6,7 +6,9 @@ Standard library only: the worker imports this file by path, without chipsmith o
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
+import signal
 from typing import Any
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x08000000, 0x20000000
@@ -19,6 +21,10 @@ PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 PROC_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
 
 libc = ctypes.CDLL(None, use_errno=True)
+_pylibc = ctypes.PyDLL(None, use_errno=True)
+_pylibc.syscall.restype = ctypes.c_long
+SYS_CLONE3 = 435  # the same number on every architecture
+SYS_CLONE = {"x86_64": 56, "aarch64": 220}
 
 
 class _CapHeader(ctypes.Structure):
@@ -65,10 +71,22 @@ def mount_flags(path: str) -> int:
     return sum(ms for st, ms in pairs if flag & st)
 
 
-def drop_capabilities() -> None:
+_last_cap: list[int] = []
+
+
+def warm_up() -> None:
+    """In the worker, once: what every run needs (the ctypes functions, the highest capability)
+    is made before the runs' forks, which then share it instead of making it each."""
+    for name in ("mount", "unshare", "prctl", "capset"):
+        getattr(libc, name)  # CDLL caches each function it looks up
     with open("/proc/sys/kernel/cap_last_cap") as fh:
-        last = int(fh.read())
-    for cap in range(last + 1):
+        _last_cap.append(int(fh.read()))
+
+
+def drop_capabilities() -> None:
+    if not _last_cap:
+        warm_up()
+    for cap in range(_last_cap[0] + 1):
         check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"drop capability {cap}")
     check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities")
     header, data = _CapHeader(0x20080522, 0), (_CapData * 2)()  # _LINUX_CAPABILITY_VERSION_3
@@ -77,7 +95,7 @@ def drop_capabilities() -> None:
 
 
 def confine(req: dict[str, Any], tmp_keep: list[str], cover: list[str]) -> None:
-    """In C's own mount namespace: only this run's directories, a fresh /tmp and /dev/shm."""
+    """In the run's own mount namespace: only this run's directories, a fresh /tmp and /dev/shm."""
     # Descriptors opened in *this* mount namespace (a bind from another one is refused), before
     # /tmp is covered: the run's dirs and what is bound back from under /tmp.
     fds = {path: os.open(path, os.O_PATH) for path in (req["work"], req["scratch"], *tmp_keep)}
@@ -88,7 +106,8 @@ def confine(req: dict[str, Any], tmp_keep: list[str], cover: list[str]) -> None:
     for path in tmp_keep:  # a virtualenv or checkout under /tmp
         os.makedirs(path, exist_ok=True)
         bind(f"/proc/self/fd/{fds[path]}", path, read_only=True)
-    os.makedirs(req["work"], exist_ok=True)
+    if not os.path.isdir(req["work"]):  # under /tmp, just covered
+        os.makedirs(req["work"])
     bind(f"/proc/self/fd/{fds[req['work']]}", req["work"])
     for path in cover:
         mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
@@ -96,10 +115,36 @@ def confine(req: dict[str, Any], tmp_keep: list[str], cover: list[str]) -> None:
         os.close(fd)
 
 
-def new_namespaces() -> None:
-    """New mount and IPC namespaces for the caller, a new pid namespace for its next child."""
-    check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID), "unshare")
-    mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here reaches the worker
+class _CloneArgs(ctypes.Structure):  # struct clone_args, CLONE_ARGS_SIZE_VER0
+    _fields_ = [
+        (name, ctypes.c_uint64)
+        for name in ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack", "stack_size", "tls")
+    ]
+
+
+def fork_into_new_pid_namespace() -> int:
+    """``os.fork`` whose child is pid 1 of a new pid namespace, leaving the caller's namespace for its
+    other children as it is (``unshare`` would move them all, and only a ``setns`` we may not do
+    would undo it). Returns 0 in the child. Single-threaded callers only: unlike ``os.fork``, this
+    runs no at-fork hooks, which is harmless when no other thread holds a lock."""
+    args = _CloneArgs(flags=CLONE_NEWPID, exit_signal=signal.SIGCHLD)
+    # PyDLL: the GIL stays held across the call, so the child does not start by taking it back.
+    pid = _pylibc.syscall(SYS_CLONE3, ctypes.byref(args), ctypes.c_size_t(ctypes.sizeof(args)))
+    if pid < 0 and ctypes.get_errno() == errno.ENOSYS and os.uname().machine in SYS_CLONE:
+        # clone3 refused (a seccomp filter, a kernel before 5.3): clone, whose other arguments
+        # (stack, tids, tls) are all 0 here, so their order across architectures does not matter
+        flags = CLONE_NEWPID | signal.SIGCHLD
+        pid = _pylibc.syscall(SYS_CLONE[os.uname().machine], ctypes.c_ulong(flags), 0, 0, 0, 0)
+    if pid < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"clone: {os.strerror(err)}")
+    return int(pid)
+
+
+def new_mount_ipc_namespaces() -> None:
+    """New mount and IPC namespaces for the caller; nothing mounted in them reaches the worker."""
+    check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
 
 
 def fresh_proc() -> None:
