@@ -152,3 +152,16 @@ def test_a_reaped_child_leaves_its_cpu_and_an_unreaped_orphan_is_a_zombie() -> N
     finally:
         os.waitpid(pid, 0)
     assert pid not in zombies({os.getpid()})
+
+
+def test_the_triton_ablation_takes_one_secret_case_per_shape() -> None:
+    require_module("torch")
+    from chipsmith.tools.kernels._phases import one_per_shape
+    from chipsmith.tools.kernels.harness import plan_cases
+
+    cases = plan_cases(3, 3)
+    picks = {tuple(c["key"] for c in one_per_shape(cases, seed)) for seed in range(20)}
+    assert all(
+        sorted(cases[[c["key"] for c in cases].index(k)]["shape"] for k in p) == [0, 1, 2] for p in picks
+    )
+    assert len(picks) > 1  # which case depends on the secret seed

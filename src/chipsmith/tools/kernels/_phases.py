@@ -24,7 +24,7 @@ import torch
 from chipsmith.tools.kernels import _channel as ch
 from chipsmith.tools.kernels import _procwatch as pw
 from chipsmith.tools.kernels._evidence import DTYPES, merge, sanitize
-from chipsmith.tools.kernels._refside import ReferenceSide, from_bytes, pack, tensor_bytes
+from chipsmith.tools.kernels._refside import ReferenceSide, derive_seed, from_bytes, pack, tensor_bytes
 from chipsmith.tools.kernels._session import WorkerFailure, WorkerSession
 from chipsmith.tools.kernels.compare import compare_case, tolerances, unchanged
 
@@ -196,9 +196,12 @@ class Phases:
     def ablation(
         self, a: WorkerSession, cases: list[dict[str, Any]], data: dict[str, dict[str, Any]]
     ) -> None:
-        """Every correctness case once more in ``a``, whose compiled code does nothing."""
+        """Every correctness case (or one per shape, drawn from the secret seed) once more in
+        ``a``, whose compiled code does nothing."""
         self.a = a
         seen: set[int] = set()
+        if self.job.get("ablation_one_per_shape"):
+            cases = one_per_shape(cases, derive_seed(self.ref.seed, "ablation"))
         try:
             a.ready()
             a.map(self.size)
@@ -276,3 +279,12 @@ def baseline_ms(model: Any, args: list[Any], flush: torch.Tensor, device: str) -
 
 
 __all__ = ["Phases", "baseline_ms", "schedule", "tensor_bytes"]
+
+
+def one_per_shape(cases: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """One case of each shape, chosen with ``seed`` (the candidate cannot know which)."""
+    import random
+
+    rng = random.Random(seed)
+    shapes = sorted({c["shape"] for c in cases})
+    return [rng.choice([c for c in cases if c["shape"] == s]) for s in shapes]

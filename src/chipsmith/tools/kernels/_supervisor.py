@@ -95,6 +95,7 @@ class Supervisor:
         self.started = started
         self.job, self.key, self.ref_path, self.source, self.libs = job, key, ref_path, source, libs
         self.meta: dict[str, Any] = {"seed": job["seed"]}
+        self.cpu_ns: dict[int, int] = {}
         self.deadline = self.started + float(job.get("deadline_s", 120.0))
         self.zygote = zygote
         real = {d: v["real"] for d, v in libs.items()}
@@ -159,10 +160,19 @@ class Supervisor:
         finally:
             self.meta.update(phases.meta)
 
+    def note_cpu(self, pid: int) -> None:
+        """Keep the CPU a process of the check has used (its process clock: every thread it ran,
+        not its children), read last before it is killed: the check's CPU in the result is the
+        supervisor's own plus these, a figure load inflates much less than wall time."""
+        used = pw.cpu_ns(pid)
+        if used is not None:
+            self.cpu_ns[pid] = used
+
     def ablation(self, phases: Any, data: dict[str, Any]) -> None:
         """With the worker and all it started gone, the same cases with the compiled code made no-ops."""
         from chipsmith.tools.kernels._session import WorkerSession
 
+        self.note_cpu(self.w.pid)
         self.w.kill()
         # Whatever the worker started is below the supervisor (a subreaper) or still below the worker.
         left = pw.descendants({os.getpid()}) - {self.zygote.pid}
@@ -221,27 +231,26 @@ class Supervisor:
 
     def finish(self) -> None:
         """Kill everything the supervisor started, then write the signed result."""
+        for pid in (s.pid for s in (self.w, self.a) if s is not None):
+            self.note_cpu(pid)
+        self.note_cpu(self.zygote.pid)
         for sess in (self.w, self.a):
             if sess is not None:
                 sess.kill()
         self.zygote.kill()
         pw.kill_all(set(), {os.getpid()})
-        self.meta["cpu_s"] = round(process_tree_cpu_s(), 3)
+        self.meta["cpu_s"] = round(own_cpu_s() + sum(self.cpu_ns.values()) / 1e9, 3)
         meta = json.dumps(self.meta).encode()
         write_fresh("result.json", meta)
         write_fresh("result.sig", ch.sign(self.key, meta).encode())
 
 
-def process_tree_cpu_s() -> float:
-    """CPU seconds of this process and every reaped descendant (zygote, workers): a latency
-    figure that other jobs' load on the machine does not inflate the way it inflates wall time."""
+def own_cpu_s() -> float:
+    """CPU seconds of this process (all its threads, its own import torch included)."""
     import resource
 
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        ru = resource.getrusage(who)
-        total += ru.ru_utime + ru.ru_stime
-    return total
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def write_fresh(name: str, data: bytes) -> None:

@@ -128,6 +128,9 @@ def build_job(spec: CheckSpec, setup: WorkerSetup, key: str, seed: int) -> dict[
         "cases": plan_cases(len(spec.shapes), spec.seeds_per_shape),
         "timing": plan_timing(spec),
         "ablation": setup.ablation,
+        # Interpreted Triton launches cost as much in the ablation run as for real: one case per
+        # shape there, picked by the supervisor from the secret seed. Compiled no-ops cost nothing.
+        "ablation_one_per_shape": setup.launches,
         "libs": [
             {"digest": d, "file": f"lib_{d}.so", "ablated": f"abl_{d}.so" if abl else None}
             for d, _, abl in setup.libs
