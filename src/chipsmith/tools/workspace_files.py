@@ -1,6 +1,6 @@
 """Workspace file tools for agents: read, write, list, and apply a unified diff.
 
-Every path goes through ``chipsmith.agents.workspace.Workspace`` (relative, no ``..``, no symlink
+Every path goes through ``chipsmith.workspace.Workspace`` (relative, no ``..``, no symlink
 escapes, hidden paths absent, size limits). The workspace is injected by the agent toolkit and never
 appears in the schema a model sees. Results are small pydantic models; the toolkit renders them.
 """
@@ -14,9 +14,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from chipsmith.agents.workspace import Workspace, WorkspaceError
 from chipsmith.registry import TOOLS
 from chipsmith.tools._patch import PatchError, patch_cmd, plan_patch
+from chipsmith.workspace import Workspace, WorkspaceError
 
 MAX_LINES = 400
 """Most lines one read_file call returns."""
