@@ -16,11 +16,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
-from chipsmith.agents.base import RunContext
+from chipsmith.agents.base import ModelOptions, RunContext
 from chipsmith.agents.rtl_check import RtlChecker, Snapshot
 from chipsmith.agents.rtl_examples import Knowledge, design_notes, pick_examples
 from chipsmith.agents.runtime import AgentDef, AgentRuntime, RunResult
@@ -31,16 +31,9 @@ DEFAULT_TOOLS = ("read_file", "write_file", "list_files", "apply_patch", "lint",
 CHECK_TOOLS = ("lint", "simulate", "trace_mismatch")
 
 
-class RtlOptions(BaseModel):
+class RtlOptions(ModelOptions):
     """The agent's options (``--agent-option KEY=VALUE`` in bench runs; budgets have their own flags)."""
 
-    model: str | None = None
-    """Model spec; default: the run context's, else the ``model`` setting, else ``local``."""
-    home: str | None = None
-    budget: dict[str, Any] | None = None
-    """Budget fields (max_tokens, max_usd, max_wall_s, max_model_calls, max_tool_calls) per solve."""
-    protocol: Literal["native", "text"] | None = None
-    cache: bool = True
     max_iterations: int = 4
     """Checked answers per solve (the first one included)."""
     max_model_calls: int | None = None
@@ -48,7 +41,6 @@ class RtlOptions(BaseModel):
     candidates: int = 1
     """First answers sampled at ``sample_temperature`` and ranked by lint, then the testbench (MAGE)."""
     sample_temperature: float = 0.8
-    temperature: float | None = None
     testbench: str = "auto"
     """auto (the verify agent when registered, else smoke), smoke, or a testbench-writing agent's name."""
     tools: tuple[str, ...] | None = None

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
-from chipsmith.agents.base import RunContext
+from chipsmith.agents.base import ModelOptions, RunContext
 from chipsmith.agents.runtime import AgentDef, AgentRuntime
 from chipsmith.benchmarks.task import Candidate, PublicView
 from chipsmith.registry import AGENTS
@@ -38,15 +38,9 @@ _GOAL_RE = re.compile(
 Goal = Literal["area", "delay", "power", "adp"]
 
 
-class SynthOptions(BaseModel):
+class SynthOptions(ModelOptions):
     """The agent's options (``-O KEY=VALUE`` in bench runs; budgets have their own flags)."""
 
-    model: str | None = None
-    home: str | None = None
-    budget: dict[str, Any] | None = None
-    protocol: Literal["native", "text"] | None = None
-    cache: bool = True
-    temperature: float | None = None
     goal: Goal | None = None
     """Default: named in the request ("reduce its area"), else adp."""
     clock_period_ps: float = 1000.0

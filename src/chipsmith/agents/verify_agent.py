@@ -14,9 +14,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from chipsmith.agents.base import RunContext
+from chipsmith.agents.base import ModelOptions, RunContext
 from chipsmith.agents.verify import LABEL, TOOLS, VerifyOutcome, write_testbench
 from chipsmith.agents.verify_checker import VerifyOptions
 from chipsmith.agents.verify_tb import TB_FILE
@@ -26,15 +26,8 @@ from chipsmith.registry import AGENTS
 ROLE = "testbench"
 
 
-class VerifyAgentOptions(VerifyOptions):
+class VerifyAgentOptions(VerifyOptions, ModelOptions):
     """The agent's options: the checker's bounds plus the model settings the runner passes."""
-
-    model: str | None = None
-    home: str | None = None
-    budget: dict[str, Any] | None = None
-    protocol: Literal["native", "text"] | None = None
-    cache: bool = True
-    temperature: float | None = None
 
 
 def sizing(opts: VerifyAgentOptions, handle: Any) -> tuple[tuple[str, ...], VerifyAgentOptions]:
