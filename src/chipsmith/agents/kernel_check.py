@@ -48,6 +48,9 @@ class ShapeTiming(BaseModel):
     """The worker's CPU time per call (over ``candidate_ms``: about the cores it kept busy)."""
     flags: list[str] = Field(default_factory=list)
     roofline: dict[str, Any] | None = None
+    at_most_ms: float | None = None
+    """When the time was no measurement (below the channel's noise): the channel's own time, an
+    upper bound of the kernel's (its call took no longer), used for ranking only."""
     note: str = ""
     """Why there is no figure (a failure of the timed run at this shape alone, ...)."""
 
@@ -93,10 +96,11 @@ class Verdict(BaseModel):
 
 
 def _speedup(t: ShapeTiming, eager: dict[int, float] | None) -> float | None:
-    base = (eager or {}).get(t.index)
-    if base is None or not t.candidate_ms or t.candidate_ms <= 0:
+    base = (eager or {}).get(t.index) or t.baseline_ms
+    ms = t.candidate_ms or t.at_most_ms  # an unmeasured time ranks by its upper bound: a fast
+    if base is None or not ms or ms <= 0:  # kernel lost in the channel's noise is not the slowest
         return t.speedup
-    return base / t.candidate_ms
+    return base / ms
 
 
 def check_shapes(reference: str) -> list[dict[str, int]]:
@@ -210,7 +214,7 @@ class KernelCheck:
             note = (f"not measurable: the channel's own time ({m.get('channel_ms') or 0:.4f} ms) was above the "
                     "kernel's call (a busy machine): no speedup or roofline at this shape")  # fmt: skip
             return ShapeTiming(index=index, shape=dict(shape), baseline_ms=m.get("baseline_ms"), note=note,
-                               flags=list(m.get("flags") or []))  # fmt: skip
+                               flags=list(m.get("flags") or []), at_most_ms=m.get("channel_ms"))  # fmt: skip
         roof = roofline_of(work_at(self.work, self.reference, shape), m.get("candidate_ms"), self.device)
         return ShapeTiming(
             index=index, shape=dict(shape), speedup=m.get("speedup"), candidate_ms=m.get("candidate_ms"),

@@ -117,7 +117,8 @@ def test_evolve_keeps_the_faster_correct_child_and_drops_the_faster_wrong_one(
     assert [x["origin"] for x in a] == ["seed", "mutation", "mutation"] and a[2]["parents"] == [1]
     members = {m for isl in state["islands"] for m in isl["members"]}
     assert members == {1, 3} and state["best"] == 3
-    ms = [x["verdict"]["timings"][0]["candidate_ms"] for x in (a[0], a[2])]
+    t = [x["verdict"]["timings"][0] for x in (a[0], a[2])]
+    ms = [x["candidate_ms"] or x["at_most_ms"] for x in t]  # ReLU may be lost in the channel's noise
     assert ms[0] > 3 * ms[1]  # 256 volatile adds per element vs none
     assert cand.files == {"candidate.py": GOOD}
     child = [m.content for m in tr.messages if m.role == "human"][1]
