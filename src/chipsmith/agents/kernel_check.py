@@ -208,7 +208,8 @@ class KernelCheck:
         return v
 
     def _timing(self, index: int, shape: dict[str, Any], m: dict[str, Any]) -> ShapeTiming:
-        from chipsmith.benchmarks.kernel_roofline import roofline_of, unmeasured, work_at
+        from chipsmith.benchmarks.kernel_roofline import roofline_of, work_at
+        from chipsmith.tools.kernels.verdicts import unmeasured
 
         if unmeasured(m.get("candidate_ms"), m.get("channel_ms")):
             note = (f"not measurable: the channel's own time ({m.get('channel_ms') or 0:.4f} ms) was above the "

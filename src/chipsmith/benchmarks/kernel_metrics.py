@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from chipsmith.benchmarks.kernel_roofline import unmeasured
 from chipsmith.benchmarks.results import RunRecord
+from chipsmith.tools.kernels.verdicts import unmeasured
 
 ROOF_KEYS = (
     "intensity",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chipsmith.benchmarks.kernel_work import module_constants, work
+from chipsmith.tools.kernels.verdicts import unmeasured
 
 
 def work_at(
@@ -40,13 +41,6 @@ def roofline_of(flops_bytes: tuple[int, int] | None, ms: Any, device: str) -> di
     except (RooflineError, OSError) as exc:
         return {"roofline_note": str(exc)[:300]}
     return {"roofline": achieved(flops_bytes[0], flops_bytes[1], float(ms), peaks).model_dump()}
-
-
-def unmeasured(candidate_ms: float | None, channel_ms: float | None) -> bool:
-    """Pure: the harness's kernel time is its call time minus the channel's, floored at 1e-6 ms; at
-    load 15 the channel's median (5.6 ms) exceeded a 4 ms ReLU call's, leaving that floor (a 66,000x
-    "speedup"). Below 1 us with a channel time above it, there was no measurement."""
-    return candidate_ms is not None and candidate_ms < 1e-3 and (channel_ms or 0.0) > candidate_ms
 
 
 def task_roofline(task: Any, metrics: Mapping[str, Any], device: str) -> dict[str, Any]:

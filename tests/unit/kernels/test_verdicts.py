@@ -227,3 +227,16 @@ def test_timing_subtracts_the_channel() -> None:
     assert m["candidate_ms"] == pytest.approx(1.0) and m["speedup"] == pytest.approx(2.0)
     assert m["candidate_cpu_ms"] == pytest.approx(0.9) and m["channel_ms"] == pytest.approx(0.2)
     assert timing_metrics(t, False)["speedup"] is None
+
+
+def test_a_call_faster_than_the_channel_is_no_measurement() -> None:
+    # at load 15 the channel's median exceeded a 4 ms ReLU call's: the old floor gave 66,000x
+    t = {
+        "candidate_ms": [4.0, 4.1, 3.9],
+        "null_ms": [5.6, 5.5, 5.7],
+        "candidate_cpu_ms": [3.0] * 3,
+        "null_cpu_ms": [0.1] * 3,
+        "baseline_ms": [0.1] * 3,
+    }
+    m = timing_metrics(t, True)
+    assert m["speedup"] is None and m["flags"][0].startswith("not measured: the channel's own 5.6000 ms")
