@@ -52,6 +52,8 @@ def evaluate(
         backend = get_backend(candidate.backend or "")
     except UnknownNameError as exc:
         return _result("fail", "compile", str(exc), metrics)
+    if not candidate.files:  # an agent that produced nothing (e.g. no answer from its model)
+        return _result("fail", "empty", "the candidate has no source", metrics)
     src = candidate_source(candidate)
     if src is None:
         return _result("fail", "compile", "the candidate must be one Python file (candidate.py)", metrics)

@@ -44,6 +44,14 @@ def test_degenerate_task_is_unusable_at_evaluation() -> None:
     assert (res.verdict, res.failure_class) == ("unusable", "unusable") and "degenerate" in res.message
 
 
+def test_a_candidate_with_no_file_is_empty_not_a_compile_error() -> None:
+    from chipsmith.benchmarks.task import Candidate
+
+    task = load_task_dir(SUITE / "03_relu")
+    res = evaluate(task, Candidate(task_id=task.id, files={}, backend="cpp"), time=False)
+    assert (res.verdict, res.failure_class, res.message) == ("fail", "empty", "the candidate has no source")
+
+
 @pytest.mark.skipif(
     not SUITE.is_dir() or not any(SUITE.glob("*/task.toml")), reason="built-in suite not present"
 )
