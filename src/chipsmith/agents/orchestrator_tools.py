@@ -73,7 +73,8 @@ def session_tool(
         except (ToolInputError, WorkspaceError, ValidationError, UnicodeDecodeError) as exc:
             reply = ToolReply(text=f"{name}: {_first_line(exc)}", status="error", verdict="error")
         except Exception as exc:  # a tool bug must not end the session: the model is told, the log keeps it
-            log.warning("orchestrator tool %s failed", name, exc_info=True)
+            log.warning("orchestrator tool %s failed: %s: %s", name, type(exc).__name__, _first_line(exc))
+            log.debug("orchestrator tool %s failed", name, exc_info=True)
             reply = ToolReply(text=f"{name} failed ({type(exc).__name__}): {_first_line(exc)}", status="error",
                               verdict="error")  # fmt: skip
         ctx.emit("tool_end", {"call": call_id, "tool": name, "status": reply.status, "verdict": reply.verdict,

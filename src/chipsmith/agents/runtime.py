@@ -247,8 +247,9 @@ class AgentRuntime:
         except GraphRecursionError:
             state.stop("model_calls", "the graph's step bound was reached")
         except Exception as exc:  # any other failure ends this run with what it has, never a crash
-            log.warning("agent %s failed", self.definition.name, exc_info=True)
             first = (str(exc).strip().splitlines() or [""])[0][:300]
+            log.warning("agent %s failed: %s: %s", self.definition.name, type(exc).__name__, first)
+            log.debug("agent %s failed", self.definition.name, exc_info=True)  # the traceback, for debugging
             state.stop("agent_error", f"{type(exc).__name__}: {first}")
         state.stop("done", "the model replied without a tool call")
         return last

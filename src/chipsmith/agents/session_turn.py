@@ -164,8 +164,9 @@ def run_turn(session: Any, text: str, on_event: Callable[[SessionEvent], None] |
         try:
             outcome = _turn(session, eng, text, turn, started)
         except Exception as exc:  # a bug of ours: an error outcome, the session stays usable
-            log.warning("turn %d of session %s failed", turn, session.id, exc_info=True)
             message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            log.warning("turn %d of session %s failed: %s", turn, session.id, message)
+            log.debug("turn %d of session %s failed", turn, session.id, exc_info=True)
             eng.emit("error", {"message": message})
             outcome = Outcome(session=session.id, turn=turn, request=text, status="error", met=False,
                               reasons=[message], workspace=str(session.workspace.root), started=started)  # fmt: skip

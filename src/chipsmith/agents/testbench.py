@@ -173,6 +173,9 @@ def make_testbench(
 
         if isinstance(exc, BudgetExceeded):
             raise
-        log.warning("testbench writer %s failed", source, exc_info=True)
         why = f"the {source} testbench writer failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})"
+        log.warning(
+            "%s; using the smoke testbench", why
+        )  # one line: a model that writes no testbench is normal
+        log.debug("testbench writer %s failed", source, exc_info=True)
     return write_smoke(header, workspace, notes=[why + "; using the smoke testbench"])

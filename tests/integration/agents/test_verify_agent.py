@@ -140,7 +140,11 @@ def test_bad_replies_are_answered_and_the_run_goes_on(tmp_path, local_sandbox):
     ]
 
 
-def test_a_model_that_never_writes_a_testbench_stops_at_the_bound_and_the_rtl_agent_falls_back(tmp_path):
+def test_a_model_that_never_writes_a_testbench_stops_at_the_bound_and_the_rtl_agent_falls_back(
+    tmp_path, caplog
+):
+    import logging
+
     from chipsmith.agents.testbench import TestbenchContext, make_testbench
     from chipsmith.agents.workspace import Workspace
 
@@ -151,6 +155,8 @@ def test_a_model_that_never_writes_a_testbench_stops_at_the_bound_and_the_rtl_ag
     tb = make_testbench(request(), Workspace(tmp_path / "ws2"), source="verify", context=ctx)
     assert tb.source == "smoke" and not tb.checks_spec
     assert "verify testbench writer failed" in tb.notes[0] and "no usable testbench" in tb.notes[0]
+    shown = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("chipsmith")]
+    assert shown and not any(r.exc_info for r in shown)  # one line for the user, no traceback
 
 
 def test_the_verify_agent_writes_the_rtl_agents_testbench(tmp_path):
