@@ -156,6 +156,21 @@ class WorkerSession:
         self.mm = mmap.mmap(self.shm_fd, size)
         self.request({"op": "map", "size": size})
 
+    def start(self, sample: bool) -> str | None:
+        """Let the forked worker go on to the candidate; with ``sample``, CPU sampling (``_perf``)
+        is opened first: only once the worker says it is inspectable (the kernel refuses a sampler
+        on a non-dumpable process: opened at once, under load it lost that race and the check ran
+        without attribution), and before any candidate code runs (threads it starts are then
+        sampled too). Returns why sampling is off (None when it is on or not asked for)."""
+        if self._recv().get("op") != "forked":
+            raise WorkerFailure("runtime", f"the worker ({self.name}) broke the protocol")
+        why = self.sample() if sample else None
+        try:
+            ch.send(self.req_w, {"op": "go"})
+        except OSError as exc:
+            raise self.failure(ch.ChannelError("closed", str(exc))) from exc
+        return why
+
     def sample(self) -> str | None:
         """Start CPU sampling of this worker (see ``_perf``); why not, when the kernel refuses."""
         from chipsmith.tools.kernels._perf import Sampler

@@ -102,8 +102,6 @@ class Supervisor:
         self.w = WorkerSession("worker", self.zygote, source, real, self.deadline)
         self.a: Any = None
         self.sampling = bool(libs)
-        if self.sampling:
-            self.meta["attribution"] = self.w.sample() or "on"
 
     def run(self) -> None:
         """The check; a failure of the task's own code makes it unusable, any other failure (the
@@ -133,6 +131,9 @@ class Supervisor:
         from chipsmith.tools.kernels._worker_common import set_threads
 
         self.mark("torch")
+        why = self.w.start(self.sampling)  # the worker imports the candidate while we set up
+        if self.sampling:
+            self.meta["attribution"] = why or "on"
         set_threads()
         job = self.job
         ref = ReferenceSide(self.ref_path, job["shapes"], job["device"], int(job["seed"]))
@@ -183,8 +184,9 @@ class Supervisor:
         took = self.meta["marks"].get("correct", 0.0) - self.meta["marks"].get("ready", 0.0)
         deadline = min(self.deadline, time.monotonic() + max(ABLATION_MIN_S, 3 * took))
         self.a = WorkerSession("ablation", self.zygote, self.source, abl, deadline)
+        why = self.a.start(self.sampling)
         if self.sampling:
-            self.a.sample()
+            self.meta["attribution_ablation"] = why or "on"
         phases.ablation(self.a, self.job["cases"], data)
         self.meta["audit"]["ablation"] = self.audit(phases, [self.a])["ablation"]
         self.mark("ablated")

@@ -243,6 +243,11 @@ def run_forked(req: dict[str, Any], fds: list[int]) -> int:
     reply pipes, shared memory, the candidate's source, verified libraries by digest)."""
     idx = req["fds"]
     req_fd, rep_fd, shm_fd = fds[idx["req"]], fds[idx["rep"]], fds[idx["shm"]]
+    # Inspectable now (the zygote's child made itself dumpable): the supervisor opens its CPU
+    # sampling on us, which the kernel refuses while we are not, and then lets the candidate run.
+    ch.send(rep_fd, {"op": "forked"})
+    if ch.recv(req_fd).get("op") != "go":
+        return 3
     with os.fdopen(fds[idx["src"]], "rb") as fh:
         source = fh.read().decode()
     os.environ["CHIPSMITH_KERNEL_LIBS"] = json.dumps({d: fds[i] for d, i in idx["libs"].items()})
