@@ -62,6 +62,15 @@ def simulation_log_time(workspace: Path, tmp: Path) -> int:
     return int(LOG_TIME.search(log).group(1))
 
 
+SEE_RUNNING_CARD = """() => {
+  window.__seen = null;
+  new MutationObserver(() => {
+    if (window.__seen === null && document.querySelector('.tool-card.running'))
+      window.__seen = { verdict: document.querySelector('#verdict-1') !== null };
+  }).observe(document.body, { subtree: true, childList: true, attributes: true });
+}"""
+
+
 def test_a_design_session_in_the_browser(tmp_path, browser):
     home = tmp_path / "home"
     bench(home, "reference", "ref-adder-abs", "--no-ppa")
@@ -78,10 +87,14 @@ def test_a_design_session_in_the_browser(tmp_path, browser):
         page.wait_for_url(re.compile(r".*/s/[0-9a-f-]+$"))
         sid = page.url.rsplit("/", 1)[-1]
         page.fill("#message", REQUEST)
+        # A card streams in while the turn still runs. Seen by a MutationObserver (it runs after each
+        # streamed event), not by polling, which a loaded machine can make miss a short-lived card.
+        page.evaluate(SEE_RUNNING_CARD)
         page.click("#send")
-        # a card streams in while the turn still runs (the simulation of verify_design takes a while)
-        page.wait_for_selector(".tool-card.running", timeout=60_000)
-        assert page.query_selector("#verdict-1") is None
+        deadline = time.monotonic() + 60  # polled from here: the page's CSP forbids wait_for_function's eval
+        while page.evaluate("() => window.__seen") is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert page.evaluate("() => window.__seen") == {"verdict": False}  # seen, and no verdict yet then
         page.wait_for_selector("#verdict-1", timeout=120_000)
         assert page.inner_text("#verdict-1") == "NOT MET"
         tools = page.eval_on_selector_all(".tool-card.depth-0", "cs => cs.map(c => c.dataset.tool)")
