@@ -88,7 +88,10 @@ def test_a_compile_error_is_fixed_using_the_error_text(tmp_path: Path, env: Any)
     assert "/.cache/" not in feedback  # the build cache's paths are not the model's business
     assert [a["verdict"]["failure_class"] for a in state["attempts"]] == ["compile", "pass"]
     timing = state["attempts"][1]["verdict"]["timings"][0]
-    assert timing["speedup"] > 0 and timing["roofline"]["bound"] == "memory"  # ReLU: 1 FLOP per 8 bytes
+    if timing["at_most_ms"] is None:  # measured (a loaded machine may hide the call in the channel's time)
+        assert timing["speedup"] > 0 and timing["roofline"]["bound"] == "memory"  # ReLU: 1 FLOP per 8 bytes
+    else:
+        assert timing["speedup"] is None and timing["note"].startswith("not measurable")
     assert cand.files == {"candidate.py": GOOD} and cand.backend == "cpp"
     assert cand.meta["agent"]["examples"] and "relu" not in cand.meta["agent"]["examples"]
 

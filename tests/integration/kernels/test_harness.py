@@ -7,6 +7,7 @@ import pytest
 from chipsmith.benchmarks.kernel_eval import evaluate
 from chipsmith.benchmarks.kernel_tasks import null_candidate, reference_candidate
 from chipsmith.benchmarks.task import Task
+from chipsmith.tools.kernels.verdicts import unmeasured
 from helpers import require_module, require_tool
 from kernel_testlib import DATA, candidate, header
 
@@ -42,9 +43,14 @@ def test_honest_solution_passes(kernel_tasks: dict[str, Task], tid: str, backend
     assert (res.verdict, res.failure_class) == ("pass", "pass"), res.message
     assert res.metrics["cases"] >= 9 and res.metrics["backend"] == backend
     if backend == "cpp":
-        assert (
-            res.metrics["candidate_ms"] > 0 and res.metrics["baseline_ms"] > 0 and res.metrics["speedup"] > 0
-        )
+        m = res.metrics
+        assert m["candidate_ms"] > 0 and m["baseline_ms"] > 0
+        if unmeasured(
+            m["candidate_ms"], m["channel_ms"]
+        ):  # a loaded machine: the call hid in the channel's time
+            assert m["speedup"] is None and any(f.startswith("not measured") for f in m["flags"])
+        else:
+            assert m["speedup"] > 0
     else:  # the Triton interpreter: correctness only, no speedup
         assert res.metrics["speedup"] is None
 
