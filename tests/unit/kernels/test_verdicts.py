@@ -240,3 +240,13 @@ def test_a_call_faster_than_the_channel_is_no_measurement() -> None:
     }
     m = timing_metrics(t, True)
     assert m["speedup"] is None and m["flags"][0].startswith("not measured: the channel's own 5.6000 ms")
+
+
+def test_attribution_that_could_not_run_is_a_review_flag() -> None:
+    from chipsmith.tools.kernels.verdicts import audit_flags
+
+    assert audit_flags({"attribution": "on", "attribution_ablation": "on"}) == []
+    flags = audit_flags({"attribution": "on", "attribution_ablation": "perf_event_open refused: EACCES"})
+    assert flags == [
+        "CPU attribution unavailable for the ablation run (perf_event_open refused: EACCES): its checks were skipped"
+    ]

@@ -145,13 +145,18 @@ def audit_flags(meta: dict[str, Any]) -> list[str]:
     """Review flags that are not evidence against the candidate (the sandbox's own weaknesses)."""
     w = (meta.get("audit") or {}).get("worker") or {}
     cap = w.get("cap_eff", "")
+    flags = []
     if cap and cap.strip("0"):
-        return [
+        flags.append(
             "the worker kept capabilities (CapEff "
             + cap
             + "): the sandbox does not drop them, so the trust boundary is weaker"
-        ]
-    return []
+        )
+    for key, run in (("attribution", "worker"), ("attribution_ablation", "ablation run")):
+        why = meta.get(key)
+        if why and why != "on":  # e.g. a sandbox whose seccomp profile refuses perf_event_open
+            flags.append(f"CPU attribution unavailable for the {run} ({why}): its checks were skipped")
+    return flags
 
 
 def unmeasured(candidate_ms: float | None, channel_ms: float | None) -> bool:
