@@ -20,7 +20,8 @@ import mmap
 import os
 import struct
 from collections import Counter
-from pathlib import Path
+
+from chipsmith.tools.kernels._procwatch import exec_ranges  # noqa: F401  (the supervisor imports it from here)
 
 PAGE = mmap.PAGESIZE
 DATA_PAGES = 64
@@ -139,22 +140,6 @@ def _read(buf: mmap.mmap, pos: int, n: int, size: int) -> bytes:
         return bytes(buf[start:end])
     first = PAGE + size - start
     return bytes(buf[start:]) + bytes(buf[PAGE : PAGE + n - first])
-
-
-def exec_ranges(pid: int) -> list[tuple[int, int, str, int]] | None:
-    """(start, end, path, inode) of ``pid``'s executable mappings, sorted; None when unreadable."""
-    try:
-        lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
-    except OSError:
-        return None
-    out = []
-    for line in lines:
-        parts = line.split(maxsplit=5)
-        if len(parts) < 5 or "x" not in parts[1]:
-            continue
-        lo, hi = (int(x, 16) for x in parts[0].split("-"))
-        out.append((lo, hi, parts[5].strip() if len(parts) > 5 else "", int(parts[4])))
-    return sorted(out)
 
 
 def category(path: str, inode: int, kernel_inodes: set[int]) -> str:

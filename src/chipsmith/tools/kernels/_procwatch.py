@@ -136,9 +136,9 @@ def reap() -> None:
             return
 
 
-def exec_mappings(pid: int) -> list[tuple[str, int]] | None:
-    """(path, inode) of every executable mapping of ``pid``; '' for anonymous memory. None when the
-    maps cannot be read (the process hid itself or is gone)."""
+def exec_ranges(pid: int) -> list[tuple[int, int, str, int]] | None:
+    """(start, end, path, inode) of ``pid``'s executable mappings, sorted; '' for anonymous memory.
+    None when the maps cannot be read (the process hid itself or is gone)."""
     try:
         lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
     except OSError:
@@ -148,9 +148,15 @@ def exec_mappings(pid: int) -> list[tuple[str, int]] | None:
         parts = line.split(maxsplit=5)
         if len(parts) < 5 or "x" not in parts[1]:
             continue
-        path = parts[5].strip() if len(parts) > 5 else ""
-        out.append((path, int(parts[4])))
-    return out
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        out.append((lo, hi, parts[5].strip() if len(parts) > 5 else "", int(parts[4])))
+    return sorted(out)
+
+
+def exec_mappings(pid: int) -> list[tuple[str, int]] | None:
+    """(path, inode) of every executable mapping of ``pid`` (``exec_ranges`` without the addresses)."""
+    ranges = exec_ranges(pid)
+    return None if ranges is None else [(path, inode) for _, _, path, inode in ranges]
 
 
 def running_threads(pid: int) -> int:
