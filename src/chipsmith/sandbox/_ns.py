@@ -27,6 +27,42 @@ SYS_CLONE3 = 435  # the same number on every architecture
 SYS_CLONE = {"x86_64": 56, "aarch64": 220}
 
 
+SYS_RT_SIGACTION = {"x86_64": 13, "aarch64": 134}
+SIG_IGN_HANDLER = 1
+# Ignored signals survive exec. Python restores SIGPIPE and SIGXFSZ in the command itself
+# (subprocess's restore_signals); SIGKILL and SIGSTOP cannot be changed.
+KEEP_IGNORED = (signal.SIGKILL, signal.SIGSTOP, signal.SIGPIPE, signal.SIGXFSZ)
+
+
+class _KernelSigaction(ctypes.Structure):
+    _fields_ = [
+        ("handler", ctypes.c_void_p),
+        ("flags", ctypes.c_ulong),
+        ("restorer", ctypes.c_void_p),
+        ("mask", ctypes.c_uint64),
+    ]
+
+
+def default_ignored_signals() -> list[int]:
+    """Set every signal this process ignores back to its default, with the raw system call: glibc
+    refuses 32 and 33 (its own), which a caller may still have left ignored, and an ignored signal
+    is inherited by the command through exec. Returns the signals it reset."""
+    nr = SYS_RT_SIGACTION.get(os.uname().machine)
+    if nr is None:
+        return []
+    reset = []
+    for sig in range(1, 65):
+        if sig in KEEP_IGNORED:
+            continue
+        old = _KernelSigaction()
+        if _pylibc.syscall(nr, sig, None, ctypes.byref(old), 8) != 0 or old.handler != SIG_IGN_HANDLER:
+            continue
+        default = _KernelSigaction()  # handler SIG_DFL (0), no flags, empty mask
+        if _pylibc.syscall(nr, sig, ctypes.byref(default), None, 8) == 0:
+            reset.append(sig)
+    return reset
+
+
 class _CapHeader(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 

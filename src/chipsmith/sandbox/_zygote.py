@@ -72,6 +72,7 @@ def _spawn(req: dict[str, Any], out_fd: int, err_fd: int) -> int:
     ours; its wait status, or ``EXEC_FAILED`` with the reason on its stderr."""
     cmd, env = req["cmd"], req["env"]
     try:
+        _ns.default_ignored_signals()  # nothing the worker's own parent ignored reaches the command
         _set_limits(req["rlimits"])
         os.chdir(req["work"])
         # vfork + exec: no copy of this process; every other descriptor of ours closed, handlers
