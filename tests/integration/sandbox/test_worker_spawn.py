@@ -107,7 +107,9 @@ def test_a_signal_the_callers_process_ignores_is_not_ignored_in_the_command():
     # A full `make test` run once saw signal 32 ignored in the command: the worker inherited it
     # from a process that ignored it, and exec keeps ignored signals.
     require_tool("bwrap")
-    out = subprocess.run([sys.executable, "-c", IGNORE_32_THEN_RUN], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", IGNORE_32_THEN_RUN], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     status, fallbacks = json.loads(out.stdout.strip().splitlines()[-1])
     assert fallbacks == [] and status == "SigIgn:\t0000000000000000"
