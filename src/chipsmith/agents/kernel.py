@@ -19,9 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
-
-from chipsmith.agents.base import RunContext
+from chipsmith.agents.base import ModelOptions, RunContext
 from chipsmith.benchmarks.task import Candidate, PublicView
 from chipsmith.registry import AGENTS
 
@@ -30,17 +28,10 @@ DEFAULT_CANDIDATES = {"single": 1, "repair": 4, "evolve": 8}
 Search = Literal["single", "repair", "evolve"]
 
 
-class KernelOptions(BaseModel):
-    """The agent's options (``-O KEY=VALUE`` in bench runs; ``--search`` too; budgets have flags)."""
+class KernelOptions(ModelOptions):
+    """The agent's options (``-O KEY=VALUE`` in bench runs; ``--search`` too; budgets have flags).
+    Its ``budget`` spans the resumes of an evolve run."""
 
-    model: str | None = None
-    home: str | None = None
-    budget: dict[str, Any] | None = None
-    """Budget fields (max_tokens, max_usd, max_wall_s, max_model_calls, max_tool_calls) per solve,
-    across resumes of an evolve run."""
-    protocol: Literal["native", "text"] | None = None
-    cache: bool = True
-    temperature: float | None = None
     backend: str | None = None
     """Default: the run's ``--backend``, else cpp."""
     search: Search = "repair"
