@@ -297,6 +297,8 @@ def run_benchmark(
     except UnknownNameError as exc:
         raise RunnerError(str(exc)) from exc
     _check_run_budget_price(cfg)
+    if not cfg.run_budget.unlimited and "should_stop" not in inspect.signature(executor.execute).parameters:
+        raise RunnerError(f"executor {cfg.executor!r} cannot stop on a run budget; drop --run-budget-*")
     manifest = _manifest(cfg, run_id, directory)
     store = ResultStore(directory / "results.jsonl")
     store.open_for_append()
@@ -323,25 +325,16 @@ def run_benchmark(
         return reached(cfg.run_budget, spend) is not None
 
     try:
-        _execute(executor, items, on_done, None if cfg.run_budget.unlimited else should_stop)
+        if cfg.run_budget.unlimited:
+            executor.execute(items, on_done)
+        else:
+            executor.execute(items, on_done, should_stop=should_stop)
     except ExecutorError as exc:
         raise RunnerError(f"{exc}; rerun with --run-id {run_id} to resume") from exc
     summary = summarize(store.read(), run_id)
     if (why := reached(cfg.run_budget, spend)) and finished < total:
         summary.stopped = f"{why}; {total - finished} samples not started (rerun with --run-id {run_id} and a higher run budget to continue)"
     return summary
-
-
-def _execute(
-    executor: Any, items: list[WorkItem], on_done: Any, should_stop: Callable[[], bool] | None
-) -> None:
-    """Hand the items to the executor; the stop check only to one that takes it (plugins may not)."""
-    if should_stop is None:
-        executor.execute(items, on_done)
-        return
-    if "should_stop" not in inspect.signature(executor.execute).parameters:
-        raise RunnerError(f"executor {executor.name!r} cannot stop on a run budget; drop --run-budget-*")
-    executor.execute(items, on_done, should_stop=should_stop)
 
 
 def _check_run_budget_price(cfg: RunConfig) -> None:
